@@ -1,0 +1,228 @@
+"""harmline's composition root and command line.
+
+``harmline run --config FILE`` runs the bot (long polling, or a webhook when configured);
+``harmline demo`` plays citizens against an embedded Bot API server; ``harmline outbox`` shows
+what is waiting or failed. ``python bot.py ARGS`` is the same as ``harmline ARGS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import httpx
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from channels.telegram_chat import TelegramChatChannel
+from channels.webhook import WebhookChannel
+from delivery import Channel, OutboxWorker
+from handlers import register_handlers
+from handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
+from i18n import Catalogs
+from reports.classify import KeywordClassifier
+from reports.intake import Intake, utc_now
+from reports.language import LayeredLanguageDetector
+from routing import TELEGRAM, WEBHOOK
+from settings import ConfigError, Settings, load_settings
+from storage import Database, Outbox, ReportStore
+
+log = logging.getLogger("harmline")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+def build_application(settings: Settings, *, request: BaseRequest | None = None,
+                      clock: Callable[[], datetime] = utc_now) -> HarmlineApplication:
+    """Everything the bot needs, wired once. Resources are opened in post_init."""
+    catalogs = Catalogs()
+    database = Database(settings.database)
+    reports, outbox = ReportStore(database), Outbox(database)
+    intake = Intake(database, reports, outbox, settings, LayeredLanguageDetector(), KeywordClassifier(),
+                    clock=clock)
+    services = Services(settings, database, reports, outbox, intake, catalogs)
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram.token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .context_types(ContextTypes(context=HarmlineContext, bot_data=BotData))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram.rate_limit:
+        # Telegram's flood limits; 429 answers are retried by the outbox worker, not here.
+        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request)
+    application: HarmlineApplication = builder.build()
+    application.bot_data.services = services
+    register_handlers(application)
+    return application
+
+
+async def _post_init(application: HarmlineApplication) -> None:
+    services = application.bot_data.services
+    assert services is not None
+    settings = services.settings
+    await services.database.open()
+    services.http = httpx.AsyncClient(timeout=settings.delivery.webhook_timeout_seconds)
+    channels: dict[str, Channel] = {
+        TELEGRAM: TelegramChatChannel(application.bot, services.catalogs),
+        WEBHOOK: WebhookChannel(services.http, settings.contacts, services.catalogs),
+    }
+    worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock)
+    services.worker = worker
+    services.intake.on_due = worker.wake
+    worker.start()
+    await _set_commands(application, services.catalogs)
+
+
+async def _set_commands(application: HarmlineApplication, catalogs: Catalogs) -> None:
+    """The command menu, in every language the bot speaks."""
+    for language in catalogs.available:
+        _ = catalogs.gettext(language)
+        commands = [
+            BotCommand("status", _("Where is my report?")),
+            BotCommand("myreports", _("My reports")),
+            BotCommand("cancel", _("Withdraw a report not yet sent")),
+            BotCommand("language", _("Change language")),
+            BotCommand("privacy", _("What is shared, and with whom")),
+            BotCommand("deleteme", _("Erase my personal data")),
+            BotCommand("help", _("How to report")),
+        ]
+        await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+
+
+async def _post_shutdown(application: HarmlineApplication) -> None:
+    services = application.bot_data.services
+    if services is None:
+        return
+    if services.worker is not None:
+        await services.worker.stop()
+    if services.http is not None:
+        await services.http.aclose()
+    await services.database.close()
+
+
+@asynccontextmanager
+async def running(application: HarmlineApplication, *, poll_timeout: int = 1) -> AsyncIterator[None]:
+    """Run the application with long polling inside ``async with`` (tests, the demo).
+
+    The same steps as ``Application.run_polling``, which owns the event loop and so cannot be
+    used from a running one, including post_init and post_shutdown.
+    """
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
+                                            allowed_updates=ALLOWED_UPDATES)
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Bot API URLs carry the bot token: never log them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _load(path: str) -> Settings:
+    try:
+        return load_settings(path)
+    except ConfigError as error:
+        print(f"harmline: config error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def command_run(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    configure_logging(settings.log_level)
+    application = build_application(settings)
+    webhook = settings.telegram.webhook
+    log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
+    if webhook is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    else:
+        application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.url_path,
+                                webhook_url=webhook.url, secret_token=webhook.secret_token,
+                                allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+def command_outbox(args: argparse.Namespace) -> int:
+    """Operators: what is pending, delivered and failed, and why the failed ones failed."""
+    settings = _load(args.config)
+
+    async def show() -> None:
+        database = Database(settings.database)
+        await database.open()
+        try:
+            outbox = Outbox(database)
+            counts = await outbox.counts()
+            print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
+            for delivery in await outbox.failed():
+                print(f"failed #{delivery.id} report {delivery.report_id} to {delivery.contact_name} "
+                      f"({delivery.channel}) after {delivery.attempts} attempts: {delivery.last_error}")
+        finally:
+            await database.close()
+
+    asyncio.run(show())
+    return 0
+
+
+def command_check_config(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    print(f"config OK: countries {', '.join(settings.countries)}, {len(settings.contacts)} contact(s), "
+          f"review {settings.review}, database {settings.database}")
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from demo import run_demo  # the demo pulls in the embedded Bot API server; only load it here
+
+    return asyncio.run(run_demo(keep_database=args.database))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="harmline", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot")
+    run.add_argument("--config", required=True, help="TOML configuration file")
+    run.set_defaults(handler=command_run)
+    demo = commands.add_parser("demo", help="citizens report against an embedded Bot API server (no token, "
+                                            "no network)")
+    demo.add_argument("--database", help="keep the demo's SQLite database at this path")
+    demo.set_defaults(handler=command_demo)
+    outbox = commands.add_parser("outbox", help="show pending and failed deliveries")
+    outbox.add_argument("--config", required=True)
+    outbox.set_defaults(handler=command_outbox)
+    check = commands.add_parser("check-config", help="validate a configuration file")
+    check.add_argument("--config", required=True)
+    check.set_defaults(handler=command_check_config)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

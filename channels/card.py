@@ -1,0 +1,69 @@
+"""The report summary a national contact reads in Telegram, in the contact's language.
+
+HTML parse mode: every piece of citizen or scammer text is escaped, links are defanged, and
+the quoted text is cut so the whole card stays inside Telegram's 4096-character limit.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from i18n import Catalogs
+from i18n.labels import CATEGORY_LABELS, PLATFORM_LABELS, country_name, language_name
+from reports.indicators import defang
+from reports.model import Report
+
+MESSAGE_LIMIT = 4096
+# Room left for the header lines, measured in UTF-16 units as Telegram counts them.
+_SAFETY = 96
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` UTF-16 units, at a word break when one is near."""
+    if utf16_length(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    while utf16_length(cut) > limit - 1:
+        cut = cut[:-1]
+    space = cut.rfind(" ", max(len(cut) - 40, 0))
+    return (cut[:space] if space > 0 else cut) + "…"
+
+
+def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
+    _ = catalogs.gettext(language)
+    not_stated = _("not stated")
+    platform = _(PLATFORM_LABELS[report.platform]) if report.platform else not_stated
+    if report.money_lost is None:
+        loss = not_stated
+    elif report.money_lost:
+        loss = _("Yes") + (f" — {escape(report.loss_amount)}" if report.loss_amount else "")
+    else:
+        loss = _("No")
+    detected = language_name(report.detected_language, language)
+    lines = [
+        "🚨 <b>" + escape(_("New report {ref}").format(ref=report.reference)) + "</b>",
+        f"<b>{escape(_('Category'))}:</b> {escape(_(CATEGORY_LABELS[report.category]))}",
+        f"<b>{escape(_('Country'))}:</b> {escape(country_name(report.country, language))}",
+        f"<b>{escape(_('Platform'))}:</b> {escape(platform)}",
+        f"<b>{escape(_('Money lost'))}:</b> {loss}",
+        f"<b>{escape(_('Received'))}:</b> {report.created_at:%Y-%m-%d %H:%M} UTC",
+    ]
+    if report.indicators:
+        lines.append(f"<b>{escape(_('Indicators'))}:</b>")
+        lines += [f"• {escape(i.kind)}: <code>{escape(defang(i.value))}</code>" for i in report.indicators[:15]]
+    origins = [m.origin for m in report.messages if m.origin is not None]
+    for origin in dict.fromkeys(origins):
+        when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
+        lines.append(f"<b>{escape(_('Forwarded from'))}:</b> {escape(origin.name)} ({escape(origin.type)}){when}")
+    if report.evidence:
+        lines.append(escape(_("Evidence: {count} file(s), attached below.").format(count=len(report.evidence))))
+    lines.append("<i>" + escape(_("The reporter's identity is withheld.")) + "</i>")
+    heading = "<b>" + escape(_("The citizen's words ({language}):").format(language=detected)) + "</b>"
+    header = "\n".join(lines)
+    plain_header = utf16_length(header) + utf16_length(heading)  # tags overcount: errs on the safe side
+    words = truncate(defang(report.text) or "—", MESSAGE_LIMIT - plain_header - _SAFETY)
+    return f"{header}\n\n{heading}\n<blockquote>{escape(words)}</blockquote>"

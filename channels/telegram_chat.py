@@ -1,0 +1,80 @@
+"""Forward a report into a contact's Telegram chat: the summary card, then the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import Bot, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo
+from telegram.constants import ParseMode
+from telegram.error import RetryAfter, TelegramError
+
+from channels.card import render_card
+from delivery.channel import DeliveryFailed
+from i18n import Catalogs
+from reports.model import Delivery, Evidence, Report
+
+_MEDIA_GROUP_MAX = 10
+InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio
+
+
+class TelegramChatChannel:
+    def __init__(self, bot: Bot, catalogs: Catalogs) -> None:
+        self.bot = bot
+        self.catalogs = catalogs
+
+    async def send(self, delivery: Delivery, report: Report) -> None:
+        chat_id = int(delivery.target)
+        try:
+            await self.bot.send_message(chat_id, render_card(report, delivery.language, self.catalogs),
+                                        parse_mode=ParseMode.HTML)
+            await self._send_evidence(chat_id, report, delivery.language)
+        except RetryAfter as flood:
+            retry_after = flood.retry_after
+            seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
+            raise DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds) from flood
+        except TelegramError as error:
+            raise DeliveryFailed(f"{type(error).__name__}: {error.message}") from error
+
+    async def _send_evidence(self, chat_id: int, report: Report, language: str) -> None:
+        caption = self.catalogs.gettext(language)("Evidence for {ref}").format(ref=report.reference)
+        # Telegram groups photos with videos, and documents or audio only with their own kind.
+        groups: dict[str, list[Evidence]] = {"visual": [], "document": [], "audio": []}
+        singles: list[Evidence] = []
+        for item in report.evidence:
+            key = {"photo": "visual", "video": "visual", "document": "document", "audio": "audio"}.get(item.kind)
+            (groups[key] if key else singles).append(item)
+        for items in groups.values():
+            for start in range(0, len(items), _MEDIA_GROUP_MAX):
+                await self._send_group(chat_id, items[start:start + _MEDIA_GROUP_MAX], caption)
+        for item in singles:
+            await self._send_single(chat_id, item, caption)
+
+    async def _send_group(self, chat_id: int, items: Sequence[Evidence], caption: str) -> None:
+        if len(items) == 1:
+            await self._send_single(chat_id, items[0], caption)
+            return
+        media: list[InputMedia] = []
+        for index, item in enumerate(items):
+            text = escape(caption) if index == 0 else None
+            kind = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument,
+                    "audio": InputMediaAudio}[item.kind]
+            media.append(kind(item.file_id, caption=text, parse_mode=ParseMode.HTML))
+        await self.bot.send_media_group(chat_id, media)
+
+    async def _send_single(self, chat_id: int, item: Evidence, caption: str) -> None:
+        bot = self.bot
+        if item.kind == "photo":
+            await bot.send_photo(chat_id, item.file_id, caption=caption)
+        elif item.kind == "video":
+            await bot.send_video(chat_id, item.file_id, caption=caption)
+        elif item.kind == "audio":
+            await bot.send_audio(chat_id, item.file_id, caption=caption)
+        elif item.kind == "voice":
+            await bot.send_voice(chat_id, item.file_id, caption=caption)
+        elif item.kind == "animation":
+            await bot.send_animation(chat_id, item.file_id, caption=caption)
+        elif item.kind == "sticker":
+            await bot.send_sticker(chat_id, item.file_id)
+        else:
+            await bot.send_document(chat_id, item.file_id, caption=caption)

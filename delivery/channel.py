@@ -1,0 +1,26 @@
+"""What the worker needs of a channel (Telegram chat, webhook): send one report, or say why not."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reports.model import Delivery, Report
+
+
+class DeliveryFailed(Exception):
+    """The recipient did not take the report this time.
+
+    ``retry_after`` is the wait the recipient asked for (Telegram's flood control); such a wait
+    is not counted as a failed attempt.
+    """
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Channel(Protocol):
+    async def send(self, delivery: Delivery, report: Report) -> None:
+        """Deliver ``report`` as ``delivery`` says, or raise :class:`DeliveryFailed`."""
+        ...

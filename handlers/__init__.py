@@ -1,0 +1,50 @@
+"""Telegram adapters: parse the update, call the domain or storage, render the reply."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers import citizen, jobs
+from handlers.buttons import on_button
+from handlers.context import HarmlineApplication
+from handlers.errors import on_error
+from handlers.language import on_language_command
+from handlers.reporting import on_report_message
+
+CLOSE_EXPIRED_EVERY_SECONDS = 5.0
+
+
+def register_handlers(application: HarmlineApplication) -> None:
+    """All handlers, in the order they are tried. Only private chats with citizens are served here;
+    groups (the contacts' and moderators' chats) only receive what the bot sends."""
+    private = filters.ChatType.PRIVATE
+
+    # Group 0, first match wins.
+    # 1. Commands, before the catch-all message handler, so "/status" is never filed as a report.
+    for name, callback in (
+        ("start", citizen.on_start),
+        ("help", citizen.on_help),
+        ("privacy", citizen.on_privacy),
+        ("status", citizen.on_status),
+        ("myreports", citizen.on_myreports),
+        ("cancel", citizen.on_cancel),
+        ("deleteme", citizen.on_deleteme),
+        ("language", on_language_command),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    # 2. Inline buttons: one handler, dispatching on the parsed, versioned callback data.
+    application.add_handler(CallbackQueryHandler(on_button))
+    # 3. Everything else a citizen sends in private is report material (or an answer to a question).
+    #    Unknown commands and edits are left out; unsupported content gets a polite answer inside.
+    application.add_handler(MessageHandler(
+        private & ~filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
+        on_report_message))
+
+    application.add_error_handler(on_error)
+
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot's job queue is missing: install python-telegram-bot[job-queue]")
+    job_queue.run_repeating(jobs.close_expired_reports, interval=CLOSE_EXPIRED_EVERY_SECONDS, first=1.0,
+                            name="close-expired-reports")
+    job_queue.run_repeating(jobs.forget_old_updates, interval=3600, first=60, name="forget-old-updates")

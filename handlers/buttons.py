@@ -1,0 +1,56 @@
+"""Every inline button press arrives here and is dispatched on its parsed data."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from handlers import callback_data
+from handlers.citizen import on_erase_confirmed
+from handlers.context import HarmlineContext
+from handlers.language import on_language_chosen, user_language
+from handlers.reporting import show_next
+from reports.intake import IntakeResult, Outcome
+
+log = logging.getLogger(__name__)
+
+
+async def on_button(update: Update, context: HarmlineContext) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    action = callback_data.parse(query.data)
+    if action is None:
+        log.warning("unknown or forged button data %r from user %d", query.data, update.effective_user.id)
+        _ = context.gettext(await user_language(update, context))
+        await query.answer(_("This button is no longer valid."), show_alert=False)
+        return
+    if isinstance(action, callback_data.ChooseLanguage):
+        await on_language_chosen(update, context, action)
+    elif isinstance(action, callback_data.ConfirmErase):
+        await on_erase_confirmed(update, context, action)
+    else:
+        await _on_followup(update, context, action)
+
+
+async def _on_followup(update: Update, context: HarmlineContext,
+                       action: callback_data.FollowUpAnswer | callback_data.SendNow) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    intake = context.services.intake
+    result: IntakeResult
+    if isinstance(action, callback_data.SendNow):
+        result = await intake.send_now(update.update_id, user.id, action.reference)
+    else:
+        result = await intake.answer(update.update_id, user.id, action.reference, action.step, action.value)
+    if result.outcome is Outcome.DUPLICATE:
+        return
+    if result.outcome is Outcome.STALE:
+        _ = context.gettext(result.language)
+        await query.answer(_("This report has already been sent; its questions are closed."))
+        return
+    await query.answer()
+    message_id = query.message.message_id if query.message else None
+    await show_next(context, result, edit_message_id=message_id)

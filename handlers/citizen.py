@@ -1,0 +1,161 @@
+"""The citizen's commands: /start /help /privacy /status /myreports /cancel /deleteme."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers import callback_data
+from handlers.context import HarmlineContext
+from handlers.language import user_language
+from i18n import Gettext
+from i18n.labels import CATEGORY_LABELS
+from reports.model import Delivery, Report, ReportStatus
+from reports.reference import normalise_reference
+
+
+def _contacts_line(context: HarmlineContext) -> str:
+    return ", ".join(dict.fromkeys(c.name for c in context.settings.contacts)) or "—"
+
+
+async def on_start(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await update.effective_message.reply_html(
+        _("<b>Welcome to harmline.</b>\n\nIf someone tried to scam you, or you saw illegal online gambling or "
+          "fraudulent content, just send or forward the message here, with screenshots if you have them. "
+          "You will get a reference number.") + "\n\n" + _privacy_text(_, context)
+        + "\n\n" + _("Change the language with /language. /help lists everything I can do."))
+
+
+def _privacy_text(_: Gettext, context: HarmlineContext) -> str:
+    return _("<b>Your privacy:</b> what you send (messages, screenshots, your answers) is forwarded to "
+             "{contacts}. Your name, username, phone number and Telegram account are never forwarded. "
+             "/deleteme erases your personal data at any time.").format(contacts=escape(_contacts_line(context)))
+
+
+async def on_help(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await update.effective_message.reply_html(_(
+        "<b>How to report:</b> send or forward the suspicious message here, with screenshots if you have "
+        "them. Several messages sent together become one report.\n\n"
+        "/status REF — where your report is\n"
+        "/myreports — your reports\n"
+        "/cancel — withdraw a report that has not been sent yet\n"
+        "/language — change the language\n"
+        "/privacy — what is shared, and with whom\n"
+        "/deleteme — erase your personal data"))
+
+
+async def on_privacy(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await update.effective_message.reply_html(
+        _privacy_text(_, context) + "\n\n" + _(
+            "We keep your Telegram account number only to answer you and show you your reports. "
+            "Reports stay after /deleteme, without any link to you, because they help protect others."))
+
+
+def _state(report: Report, deliveries: list[Delivery], _: Gettext) -> str:
+    if report.status is ReportStatus.CANCELLED:
+        return _("withdrawn")
+    if report.status is ReportStatus.COLLECTING:
+        return _("received; it will be forwarded when you finish the questions or press Send now")
+    if report.status is ReportStatus.AWAITING_REVIEW:
+        return _("waiting for review by a moderator")
+    sent = [d.contact_name for d in deliveries if d.state == "delivered"]
+    if sent and len(sent) == len(deliveries):
+        return _("forwarded to {contact}").format(contact=", ".join(dict.fromkeys(sent)))
+    return _("being forwarded")
+
+
+async def on_status(update: Update, context: HarmlineContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    own = await context.services.reports.of_reporter(user.id, limit=1000)
+    if context.args:
+        reference = normalise_reference("".join(context.args))
+        matching = [r for r in own if r.reference == reference]
+        if not matching:
+            # Same answer whether the reference does not exist or is someone else's.
+            await message.reply_text(_("No report {ref} was found among your reports.").format(
+                ref=" ".join(context.args)[:20]))
+            return
+        report = matching[0]
+    elif own:
+        report = own[0]
+    else:
+        await message.reply_text(_("You have not sent any reports yet."))
+        return
+    deliveries = await context.services.outbox.for_report(report.id)
+    await message.reply_html(
+        _("Report <b>{ref}</b> of {date}: {state}.").format(
+            ref=report.reference, date=f"{report.created_at:%Y-%m-%d}",
+            state=escape(_state(report, deliveries, _)))
+        + "\n" + escape(_("Category: {category}").format(category=_(CATEGORY_LABELS[report.category]))))
+
+
+async def on_myreports(update: Update, context: HarmlineContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    own = await context.services.reports.of_reporter(user.id, limit=20)
+    if not own:
+        await message.reply_text(_("You have not sent any reports yet."))
+        return
+    lines = [_("Your reports:")]
+    for report in own:
+        deliveries = await context.services.outbox.for_report(report.id)
+        lines.append(f"• <b>{report.reference}</b> — {report.created_at:%Y-%m-%d} — "
+                     f"{escape(_state(report, deliveries, _))}")
+    await message.reply_html("\n".join(lines))
+
+
+async def on_cancel(update: Update, context: HarmlineContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    report = await context.services.intake.cancel(user.id)
+    if report is None:
+        await message.reply_text(_("There is no open report to withdraw. A report that was already "
+                                   "forwarded cannot be withdrawn; /status shows where it is."))
+        return
+    await message.reply_html(_("Report <b>{ref}</b> was withdrawn and will not be forwarded.").format(
+        ref=report.reference))
+
+
+async def on_deleteme(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(_("Yes, erase my data"), callback_data=callback_data.confirm_erase(True)),
+        InlineKeyboardButton(_("No, keep it"), callback_data=callback_data.confirm_erase(False)),
+    ]])
+    await update.effective_message.reply_text(
+        _("This erases your personal data: your language choice and the link between you and your reports. "
+          "The reports themselves stay, without any link to you. You will no longer see them in /myreports. "
+          "Continue?"), reply_markup=keyboard)
+
+
+async def on_erase_confirmed(update: Update, context: HarmlineContext, action: callback_data.ConfirmErase) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await query.answer()
+    if not action.confirmed:
+        await query.edit_message_text(_("Nothing was erased."))
+        return
+    kept = await context.services.intake.erase_reporter(user.id)
+    await query.edit_message_text(_("Your personal data was erased. {count} report(s) stay, without any link "
+                                    "to you.").format(count=kept))

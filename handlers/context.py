@@ -1,0 +1,54 @@
+"""The typed context every handler receives, and the services it reaches through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from delivery import OutboxWorker
+from i18n import Catalogs, Gettext
+from reports.intake import Intake
+from settings import Settings
+from storage import Database, Outbox, ReportStore
+
+
+@dataclass
+class Services:
+    """Built by the composition root (bot.py); opened in post_init, closed in post_shutdown."""
+
+    settings: Settings
+    database: Database
+    reports: ReportStore
+    outbox: Outbox
+    intake: Intake
+    catalogs: Catalogs
+    worker: OutboxWorker | None = None
+    http: httpx.AsyncClient | None = None
+
+
+class BotData:
+    """``application.bot_data``: holds the services (set once, before the application starts)."""
+
+    services: Services | None = None
+
+
+class HarmlineContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not attached to the application")
+        return services
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def gettext(self, language: str) -> Gettext:
+        return self.services.catalogs.gettext(language)
+
+
+HarmlineApplication = Application[ExtBot[None], HarmlineContext, dict[Any, Any], dict[Any, Any], BotData, Any]

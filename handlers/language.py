@@ -1,0 +1,40 @@
+"""Which language to answer a user in, and the /language picker."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from handlers import callback_data
+from handlers.context import HarmlineContext
+from handlers.keyboards import language_keyboard
+from i18n import LANGUAGES
+from reports.intake import reply_language
+
+
+async def user_language(update: Update, context: HarmlineContext) -> str:
+    user = update.effective_user
+    if user is None:
+        return reply_language(None, None, None)
+    reporter = await context.services.reports.reporter(user.id)
+    return reply_language(reporter.language if reporter else None, user.language_code, None)
+
+
+async def on_language_command(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await update.effective_message.reply_text(
+        _("Choose your language:"), reply_markup=language_keyboard(context.services.catalogs.available))
+
+
+async def on_language_chosen(update: Update, context: HarmlineContext, action: callback_data.ChooseLanguage) -> None:
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    if action.language not in LANGUAGES:
+        await query.answer()
+        return
+    await context.services.intake.set_language(update.effective_user.id, action.language)
+    _ = context.gettext(action.language)
+    await query.answer()
+    await query.edit_message_text(_("Language set: {language}.").format(language=LANGUAGES[action.language]))

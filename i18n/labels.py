@@ -1,0 +1,52 @@
+"""Names of categories and platforms, marked for translation (``N_``) and translated where shown."""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+from reports.model import Category, Platform
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction by pybabel; it is translated later, where it is shown."""
+    return message
+
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.SCAM: N_("Scam"),
+    Category.ILLEGAL_GAMBLING: N_("Illegal online gambling"),
+    Category.FRAUDULENT_CONTENT: N_("Fraudulent content"),
+    Category.OTHER: N_("Other"),
+}
+
+PLATFORM_LABELS: dict[Platform, str] = {
+    Platform.FACEBOOK: "Facebook",
+    Platform.TIKTOK: "TikTok",
+    Platform.INSTAGRAM: "Instagram",
+    Platform.TELEGRAM: "Telegram",
+    Platform.WHATSAPP: "WhatsApp",
+    Platform.SMS: N_("SMS / text message"),
+    Platform.PHONE_CALL: N_("Phone call"),
+    Platform.WEBSITE: N_("Website"),
+    Platform.OTHER: N_("Other"),
+}
+
+_BABEL_LOCALES = {"fil": "fil", "tet": "pt", "zh": "zh_Hans"}
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(_BABEL_LOCALES.get(language, language))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def language_name(code: str | None, in_language: str) -> str:
+    """``ms`` shown to a Thai reader: ``มาเลย์``, from the CLDR data Babel ships."""
+    if not code or code == "und":
+        return "?"
+    return _locale(in_language).languages.get(code) or code
+
+
+def country_name(code: str, in_language: str) -> str:
+    return _locale(in_language).territories.get(code) or code

@@ -1,0 +1,1 @@
+"""gettext catalogues: ``<locale>/LC_MESSAGES/harmline.po`` (managed with pybabel, see README)."""

@@ -1,0 +1,274 @@
+"""Taking in citizens' messages: new reports, joining messages, follow-up answers, completion.
+
+Every change is one transaction that also records the Telegram update id, so a redelivered
+update changes nothing, and the report is on disk before the citizen hears it was received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from i18n.languages import FALLBACK, LANGUAGES, negotiate
+from reports.classify import Classifier
+from reports.followup import delivery_due, looks_like_amount, next_step, steps
+from reports.indicators import extract_indicators
+from reports.language import LanguageDetector
+from reports.model import (
+    Category,
+    FollowUpStep,
+    IncomingMessage,
+    Platform,
+    Report,
+    ReportStatus,
+)
+from reports.reference import new_reference
+from routing import recipients_for
+from settings.model import Settings
+from storage import Database, Outbox, ReportStore, Transaction
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Outcome(StrEnum):
+    CREATED = "created"  # a new report
+    ADDED = "added"  # joined the citizen's open report
+    ALBUM = "album"  # another item of an album already acknowledged
+    ANSWERED = "answered"  # the message answered the "how much" question
+    DUPLICATE = "duplicate"  # a redelivered update: nothing changed
+    STALE = "stale"  # a button of a report that is no longer collecting answers
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    outcome: Outcome
+    report: Report | None = None
+    language: str = FALLBACK  # the language to answer the citizen in
+
+
+def reply_language(chosen: str | None, language_code: str | None, detected: str | None) -> str:
+    """The citizen's choice, else Telegram's language_code, else the language they wrote in."""
+    for candidate in (chosen, negotiate(language_code), detected):
+        if candidate in LANGUAGES:
+            return candidate
+    return FALLBACK
+
+
+class Intake:
+    def __init__(self, database: Database, reports: ReportStore, outbox: Outbox, settings: Settings,
+                 detector: LanguageDetector, classifier: Classifier, *, clock: Clock = utc_now,
+                 on_due: Callable[[], None] = lambda: None) -> None:
+        self.database = database
+        self.reports = reports
+        self.outbox = outbox
+        self.settings = settings
+        self.detector = detector
+        self.classifier = classifier
+        self.clock = clock
+        self.on_due = on_due  # wakes the delivery worker when something became due now
+        self._merge_window = timedelta(seconds=settings.intake.merge_window_seconds)
+        self._followup_window = timedelta(seconds=settings.intake.followup_window_seconds)
+
+    # --- messages --------------------------------------------------------------------------
+
+    async def receive(self, message: IncomingMessage) -> IntakeResult:
+        now = self.clock()
+        text = message.text[: self.settings.intake.max_text_length]
+        message = replace(message, text=text)
+        async with self.database.transaction() as tx:
+            if not await self.reports.claim_update(tx, message.update_id, now):
+                return IntakeResult(Outcome.DUPLICATE)
+            reporter = await self.reports.upsert_reporter(tx, message.user_id, message.chat_id,
+                                                         message.language_code, now)
+            latest = await self.reports.latest_report(tx, reporter.id)
+            if latest is not None and await self._is_open(tx, latest, now):
+                language = reply_language(reporter.language, message.language_code, latest.reply_language)
+                if (latest.followup_step is FollowUpStep.AMOUNT and not message.attachments
+                        and looks_like_amount(text)):
+                    latest.money_lost, latest.loss_amount = True, text.strip()
+                    await self._advance(tx, latest, FollowUpStep.AMOUNT, now)
+                    return IntakeResult(Outcome.ANSWERED, latest, language)
+                album = bool(message.media_group_id) and await self.reports.message_count(
+                    tx, latest.id, message.media_group_id or "") > 0
+                await self._add(tx, latest, message, now)
+                return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
+            report = await self._create(tx, reporter.id, reporter.language, message, now)
+        return IntakeResult(Outcome.CREATED, report, report.reply_language)
+
+    async def _is_open(self, tx: Transaction, report: Report, now: datetime) -> bool:
+        if report.status is ReportStatus.COLLECTING:
+            return report.followup_deadline > now
+        recent = now - report.last_message_at < self._merge_window
+        return recent and not await self.outbox.any_attempted(tx, report.id)
+
+    async def _create(self, tx: Transaction, reporter_id: int, chosen_language: str | None,
+                      message: IncomingMessage, now: datetime) -> Report:
+        country = self.settings.default_country
+        detection = self.detector.detect(message.text, message.language_code)
+        classification = self.classifier.classify(message.text)
+        first_step = steps(self.settings.countries)[0]
+        report = Report(
+            id=0,
+            reference=new_reference(country),
+            country=country,
+            status=ReportStatus.COLLECTING,
+            reply_language=reply_language(chosen_language, message.language_code, detection.language),
+            detected_language=detection.language,
+            language_confidence=round(detection.confidence, 3),
+            category=classification.category,
+            category_reason=classification.reason,
+            platform=None,
+            money_lost=None,
+            loss_amount=None,
+            followup_step=first_step,
+            followup_message_id=None,
+            created_at=now,
+            last_message_at=now,
+            followup_deadline=now + self._followup_window,
+            completed_at=None,
+        )
+        report.id = await self.reports.insert_report(tx, report, reporter_id)
+        await self.reports.add_message(tx, report.id, message, extract_indicators(message.text, country))
+        if self.settings.review == "none":
+            await self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings),
+                                      report.followup_deadline, now)
+        await self.reports.audit(tx, now, "citizen", "report.created", report.id,
+                                 f"{report.category} ({report.category_reason})")
+        return report
+
+    async def _add(self, tx: Transaction, report: Report, message: IncomingMessage, now: datetime) -> None:
+        await self.reports.add_message(tx, report.id, message, extract_indicators(message.text, report.country))
+        # The category follows everything the citizen has said, not only the first message.
+        classification = self.classifier.classify(await self.reports.report_text(tx, report.id))
+        if classification.category is not Category.OTHER or report.category is Category.OTHER:
+            report.category, report.category_reason = classification.category, classification.reason
+        report.last_message_at = now
+        if report.status is ReportStatus.COLLECTING:
+            # A message just before the follow-ups close still makes it into the forward.
+            report.followup_deadline = max(report.followup_deadline, now + self._merge_window)
+        await self._save(tx, report)
+
+    async def _save(self, tx: Transaction, report: Report) -> None:
+        await self.reports.update_report(tx, report)
+        await self.outbox.reschedule_unsent(tx, report.id, delivery_due(report, self._merge_window))
+
+    # --- follow-up answers -----------------------------------------------------------------
+
+    async def answer(self, update_id: int, user_id: int, reference: str, step: FollowUpStep,
+                     value: str | None) -> IntakeResult:
+        """Record the answer to ``step`` (``value`` None = skipped) and move to the next question."""
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            report = await self._own_collecting(tx, update_id, user_id, reference, now)
+            if isinstance(report, IntakeResult):
+                return report
+            if report.followup_step is not step:
+                return IntakeResult(Outcome.STALE, report, report.reply_language)
+            if value is not None:
+                self._apply(report, step, value)
+            await self._advance(tx, report, step, now)
+        return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+
+    async def send_now(self, update_id: int, user_id: int, reference: str) -> IntakeResult:
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            report = await self._own_collecting(tx, update_id, user_id, reference, now)
+            if isinstance(report, IntakeResult):
+                return report
+            await self._complete(tx, report, now, "citizen pressed send now")
+        return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+
+    async def set_followup_message(self, report: Report, message_id: int) -> None:
+        async with self.database.transaction() as tx:
+            report.followup_message_id = message_id
+            await self.reports.update_report(tx, report)
+
+    async def _own_collecting(self, tx: Transaction, update_id: int, user_id: int, reference: str,
+                              now: datetime) -> Report | IntakeResult:
+        if not await self.reports.claim_update(tx, update_id, now):
+            return IntakeResult(Outcome.DUPLICATE)
+        reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+        report = await self.reports.latest_report(tx, reporter.id)
+        if report is None or report.reference != reference or report.status is not ReportStatus.COLLECTING:
+            return IntakeResult(Outcome.STALE, None, reply_language(reporter.language, None, None))
+        return report
+
+    def _apply(self, report: Report, step: FollowUpStep, value: str) -> None:
+        if step is FollowUpStep.COUNTRY and value in self.settings.countries:
+            report.country = value
+        elif step is FollowUpStep.PLATFORM and value in Platform.__members__.values():
+            report.platform = Platform(value)
+        elif step is FollowUpStep.LOSS:
+            report.money_lost = value == "yes"
+
+    async def _advance(self, tx: Transaction, report: Report, step: FollowUpStep, now: datetime) -> None:
+        following = next_step(step, self.settings.countries, money_lost=report.money_lost)
+        if following is None:
+            await self._complete(tx, report, now, f"answered {step}")
+            return
+        report.followup_step = following
+        await self._save(tx, report)
+
+    async def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
+        original_country = await tx.fetch_one("SELECT country FROM reports WHERE id = ?", (report.id,))
+        report.followup_step = None
+        report.completed_at = now
+        report.status = (ReportStatus.AWAITING_REVIEW if self.settings.review == "before_forward"
+                         else ReportStatus.SUBMITTED)
+        if original_country is not None and original_country["country"] != report.country:
+            await self._reroute(tx, report, now)
+        await self._save(tx, report)
+        await self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
+        self.on_due()
+
+    async def _reroute(self, tx: Transaction, report: Report, now: datetime) -> None:
+        """The citizen chose another served country: the report goes to that country's contacts."""
+        await self.outbox.cancel(tx, report.id)
+        if self.settings.review == "none":
+            await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
+                                      delivery_due(report, self._merge_window), now)
+
+    # --- closing, cancelling, erasing ------------------------------------------------------
+
+    async def close_expired(self) -> list[Report]:
+        """Complete the reports whose follow-up window has closed; returns them."""
+        now = self.clock()
+        closed = []
+        for report in await self.reports.expired_collecting(now):
+            async with self.database.transaction() as tx:
+                await self._complete(tx, report, now, "follow-up window closed")
+            closed.append(report)
+        return closed
+
+    async def cancel(self, user_id: int) -> Report | None:
+        """Withdraw the citizen's report that is still open and not yet sent anywhere."""
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+            report = await self.reports.latest_report(tx, reporter.id)
+            if report is None or not await self._is_open(tx, report, now):
+                return None
+            report.status, report.followup_step = ReportStatus.CANCELLED, None
+            await self.reports.update_report(tx, report)
+            await self.outbox.cancel(tx, report.id)
+            await self.reports.audit(tx, now, "citizen", "report.cancelled", report.id)
+        return report
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+            await self.reports.set_reporter_language(tx, reporter.id, language)
+
+    async def erase_reporter(self, user_id: int) -> int:
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            kept = await self.reports.erase_reporter(tx, user_id)
+            await self.reports.audit(tx, now, "citizen", "reporter.erased", None, f"{kept} reports de-identified")
+        return kept

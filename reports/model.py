@@ -1,0 +1,146 @@
+"""What a report is, independent of Telegram and of storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    SCAM = "scam"
+    ILLEGAL_GAMBLING = "illegal_gambling"
+    FRAUDULENT_CONTENT = "fraudulent_content"
+    OTHER = "other"
+
+
+class Platform(StrEnum):
+    FACEBOOK = "facebook"
+    TIKTOK = "tiktok"
+    INSTAGRAM = "instagram"
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+    PHONE_CALL = "phone_call"
+    WEBSITE = "website"
+    OTHER = "other"
+
+
+class ReportStatus(StrEnum):
+    COLLECTING = "collecting"  # follow-up questions open; more messages join this report
+    AWAITING_REVIEW = "awaiting_review"  # complete, waiting for a moderator (review = before_forward)
+    SUBMITTED = "submitted"  # complete, forwarded or queued for forwarding
+    CANCELLED = "cancelled"  # withdrawn by the citizen before it was forwarded
+
+
+class FollowUpStep(StrEnum):
+    COUNTRY = "country"
+    PLATFORM = "platform"
+    LOSS = "loss"
+    AMOUNT = "amount"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a forwarded message came from: a user, a hidden user, a group or a channel."""
+
+    type: str
+    name: str
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str  # photo, document, video, audio, voice, animation, sticker
+    file_id: str
+    file_unique_id: str
+    file_size: int | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One citizen message, as the intake sees it (built from a Telegram update by handlers/)."""
+
+    update_id: int
+    user_id: int
+    chat_id: int
+    message_id: int
+    text: str  # the message text, or the media caption
+    received_at: datetime
+    language_code: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    media_group_id: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class ReportMessage:
+    text: str
+    received_at: datetime
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    file_id: str
+    file_unique_id: str
+    file_size: int | None
+    mime_type: str | None
+    file_name: str | None
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    kind: str  # phone, url, email
+    value: str
+
+
+@dataclass
+class Report:
+    id: int
+    reference: str
+    country: str
+    status: ReportStatus
+    reply_language: str
+    detected_language: str | None
+    language_confidence: float | None
+    category: Category
+    category_reason: str
+    platform: Platform | None
+    money_lost: bool | None
+    loss_amount: str | None
+    followup_step: FollowUpStep | None
+    followup_message_id: int | None
+    created_at: datetime
+    last_message_at: datetime
+    followup_deadline: datetime
+    completed_at: datetime | None
+    reporter_chat_id: int | None = None
+    messages: list[ReportMessage] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All the citizen's words, in the order they were sent."""
+        return "\n\n".join(m.text for m in self.messages if m.text)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One report on its way to one recipient (a row of the outbox)."""
+
+    id: int
+    report_id: int
+    contact_name: str
+    channel: str  # "telegram" or "webhook"
+    target: str  # chat id or URL
+    language: str
+    state: str  # pending, delivered, failed, cancelled
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None

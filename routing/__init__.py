@@ -1,0 +1,34 @@
+"""Who receives a report: the national contacts of its country, or the operator's redirect chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from settings.model import Settings
+
+TELEGRAM, WEBHOOK = "telegram", "webhook"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    channel: str  # TELEGRAM or WEBHOOK
+    target: str  # chat id, or webhook URL
+    language: str
+
+
+def recipients_for(country: str, settings: Settings) -> list[Recipient]:
+    """One recipient per contact and channel, so each has its own delivery state."""
+    contacts = settings.contacts_for(country)
+    redirect = settings.delivery.redirect_chat_id
+    if redirect is not None:
+        # Staging and training: one chat sees what every contact would have received.
+        language = contacts[0].language if contacts else "en"
+        return [Recipient(f"redirect ({country})", TELEGRAM, str(redirect), language)]
+    recipients: list[Recipient] = []
+    for contact in contacts:
+        if contact.telegram_chat_id is not None:
+            recipients.append(Recipient(contact.name, TELEGRAM, str(contact.telegram_chat_id), contact.language))
+        if contact.webhook_url is not None:
+            recipients.append(Recipient(contact.name, WEBHOOK, contact.webhook_url, contact.language))
+    return recipients

@@ -1,0 +1,296 @@
+"""Reads and validates the TOML configuration.
+
+Every problem becomes a :class:`ConfigError` whose message is one line naming the key
+(``contacts[1].webhook_secret: required when webhook_url is set``), so an operator can fix it
+without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from i18n.languages import LANGUAGES
+from settings.model import (
+    ASEAN_COUNTRIES,
+    ContactSettings,
+    DeliverySettings,
+    IntakeSettings,
+    ModeratorSettings,
+    Settings,
+    TelegramSettings,
+    WebhookServerSettings,
+)
+
+TOKEN_ENV = "HARMLINE_BOT_TOKEN"
+_MISSING: Any = object()
+T = TypeVar("T")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and the problem."""
+
+
+class _Table:
+    """One TOML table being read: typed getters that name the key on error, and unknown-key checks."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: must be a table")
+        self._data: dict[str, Any] = data
+        self._path = path
+        self._used: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def key(self, name: str) -> str:
+        return f"{self._path}.{name}" if self._path else name
+
+    def get(self, name: str, kind: type[T], default: Any = _MISSING) -> T:
+        self._used.add(name)
+        if name not in self._data:
+            if default is _MISSING:
+                raise ConfigError(f"{self.key(name)}: missing")
+            return default  # type: ignore[no-any-return]
+        value = self._data[name]
+        # TOML integers are acceptable where a float is expected; booleans are not numbers.
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{self.key(name)}: expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def text(self, name: str, default: Any = _MISSING) -> str:
+        value = self.get(name, str, default)
+        if value is not None and not value.strip():
+            raise ConfigError(f"{self.key(name)}: must not be empty")
+        return value
+
+    def strings(self, name: str, default: Any = _MISSING) -> list[str]:
+        values = self.get(name, list, default)
+        for index, item in enumerate(values):
+            if not isinstance(item, str):
+                raise ConfigError(f"{self.key(name)}[{index}]: expected a string, got {item!r}")
+        return values
+
+    def table(self, name: str) -> _Table:
+        self._used.add(name)
+        return _Table(self._data.get(name, {}), self.key(name))
+
+    def tables(self, name: str) -> list[_Table]:
+        self._used.add(name)
+        items = self._data.get(name, [])
+        if not isinstance(items, list):
+            raise ConfigError(f"{self.key(name)}: expected an array of tables ([[{name}]])")
+        return [_Table(item, f"{self.key(name)}[{index}]") for index, item in enumerate(items)]
+
+    def finish(self) -> None:
+        for name in self._data:
+            if name not in self._used:
+                raise ConfigError(f"{self.key(name)}: unknown key")
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+            list: "an array", dict: "a table"}.get(kind, kind.__name__)
+
+
+def _country(value: str, key: str, allowed: tuple[str, ...] | None = None) -> str:
+    code = value.upper()
+    if code not in ASEAN_COUNTRIES:
+        raise ConfigError(f"{key}: {value!r} is not an ASEAN country code ({', '.join(ASEAN_COUNTRIES)})")
+    if allowed is not None and code not in allowed:
+        raise ConfigError(f"{key}: {value!r} is not in deployment.countries ({', '.join(allowed)})")
+    return code
+
+
+def _url(value: str, key: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{key}: {value!r} is not an http(s) URL")
+    return value
+
+
+def _positive(value: float, key: str) -> float:
+    if value <= 0:
+        raise ConfigError(f"{key}: must be greater than 0, got {value!r}")
+    return value
+
+
+def _telegram(table: _Table) -> TelegramSettings:
+    file_token = table.get("token", str, None)
+    token = os.environ.get(TOKEN_ENV) or file_token
+    if not token:
+        raise ConfigError(f"telegram.token: missing (or set {TOKEN_ENV})")
+    if ":" not in token:
+        raise ConfigError("telegram.token: does not look like a bot token (expected '123456:ABC…')")
+    webhook = None
+    hook = table.table("webhook")
+    if hook:
+        webhook = WebhookServerSettings(
+            url=_url(hook.text("url"), hook.key("url")),
+            listen=hook.text("listen", "0.0.0.0"),
+            port=hook.get("port", int, 8443),
+            url_path=hook.text("url_path", "telegram"),
+            secret_token=hook.get("secret_token", str, None),
+        )
+    hook.finish()
+    settings = TelegramSettings(
+        token=token,
+        base_url=_url(table.text("base_url", TelegramSettings.base_url), table.key("base_url")),
+        base_file_url=_url(table.text("base_file_url", TelegramSettings.base_file_url),
+                           table.key("base_file_url")),
+        rate_limit=table.get("rate_limit", bool, True),
+        webhook=webhook,
+    )
+    table.finish()
+    return settings
+
+
+def _moderator(table: _Table, countries: tuple[str, ...]) -> ModeratorSettings:
+    scope = table.strings("countries")
+    if not scope:
+        raise ConfigError(f"{table.key('countries')}: must name at least one country or \"*\"")
+    codes = tuple(
+        "*" if code == "*" else _country(code, f"{table.key('countries')}[{i}]", countries)
+        for i, code in enumerate(scope)
+    )
+    moderator = ModeratorSettings(telegram_user_id=table.get("telegram_user_id", int), countries=codes)
+    table.finish()
+    return moderator
+
+
+def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
+    language = table.text("language", "en")
+    if language not in LANGUAGES:
+        raise ConfigError(f"{table.key('language')}: {language!r} is not one of {', '.join(LANGUAGES)}")
+    webhook_url = table.get("webhook_url", str, None)
+    webhook_secret = table.get("webhook_secret", str, None)
+    if webhook_url is not None:
+        _url(webhook_url, table.key("webhook_url"))
+        if not webhook_secret:
+            raise ConfigError(f"{table.key('webhook_secret')}: required when webhook_url is set")
+    contact = ContactSettings(
+        country=_country(table.text("country"), table.key("country"), countries),
+        name=table.text("name"),
+        language=language,
+        telegram_chat_id=table.get("telegram_chat_id", int, None),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+    )
+    if contact.telegram_chat_id is None and contact.webhook_url is None:
+        raise ConfigError(f"{table.key('telegram_chat_id')}: a contact needs telegram_chat_id or webhook_url")
+    table.finish()
+    return contact
+
+
+def _delivery(table: _Table) -> DeliverySettings:
+    delivery = DeliverySettings(
+        redirect_chat_id=table.get("redirect_chat_id", int, None),
+        max_attempts=int(_positive(table.get("max_attempts", int, DeliverySettings.max_attempts),
+                                   table.key("max_attempts"))),
+        backoff_base_seconds=_positive(table.get("backoff_base_seconds", float,
+                                                 DeliverySettings.backoff_base_seconds),
+                                       table.key("backoff_base_seconds")),
+        backoff_max_seconds=_positive(table.get("backoff_max_seconds", float,
+                                                DeliverySettings.backoff_max_seconds),
+                                      table.key("backoff_max_seconds")),
+        webhook_timeout_seconds=_positive(table.get("webhook_timeout_seconds", float,
+                                                    DeliverySettings.webhook_timeout_seconds),
+                                          table.key("webhook_timeout_seconds")),
+    )
+    table.finish()
+    return delivery
+
+
+def _intake(table: _Table) -> IntakeSettings:
+    intake = IntakeSettings(
+        merge_window_seconds=_positive(table.get("merge_window_seconds", float,
+                                                 IntakeSettings.merge_window_seconds),
+                                       table.key("merge_window_seconds")),
+        followup_window_seconds=_positive(table.get("followup_window_seconds", float,
+                                                    IntakeSettings.followup_window_seconds),
+                                          table.key("followup_window_seconds")),
+        max_text_length=int(_positive(table.get("max_text_length", int, IntakeSettings.max_text_length),
+                                      table.key("max_text_length"))),
+    )
+    table.finish()
+    return intake
+
+
+def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
+    """Validate an already parsed TOML document. Relative paths are taken from ``base_dir``."""
+    root = _Table(data, "")
+    telegram = _telegram(root.table("telegram"))
+
+    storage = root.table("storage")
+    database = storage.text("database", "harmline.db")
+    storage.finish()
+    if database != ":memory:" and base_dir is not None and not Path(database).is_absolute():
+        database = str(base_dir / database)
+
+    deployment = root.table("deployment")
+    names = deployment.strings("countries")
+    if not names:
+        raise ConfigError("deployment.countries: must name at least one country")
+    countries = tuple(_country(code, f"deployment.countries[{i}]") for i, code in enumerate(names))
+    if len(set(countries)) != len(countries):
+        raise ConfigError("deployment.countries: lists a country twice")
+    deployment.finish()
+
+    moderation = root.table("moderation")
+    review = moderation.text("review", "none")
+    if review not in ("none", "before_forward"):
+        raise ConfigError(f"moderation.review: {review!r} must be \"none\" or \"before_forward\"")
+    moderators_chat_id = moderation.get("moderators_chat_id", int, None)
+    moderation.finish()
+
+    moderators = tuple(_moderator(t, countries) for t in root.tables("moderators"))
+    contacts = tuple(_contact(t, countries) for t in root.tables("contacts"))
+    delivery = _delivery(root.table("delivery"))
+    intake = _intake(root.table("intake"))
+
+    logging_table = root.table("logging")
+    log_level = logging_table.text("level", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"logging.level: {log_level!r} must be DEBUG, INFO, WARNING or ERROR")
+    logging_table.finish()
+    root.finish()
+
+    if delivery.redirect_chat_id is None:
+        for country in countries:
+            if not any(c.country == country for c in contacts):
+                raise ConfigError(f"contacts: no contact for {country}; add a [[contacts]] entry "
+                                  "or set delivery.redirect_chat_id")
+    if review == "before_forward" and not moderators:
+        raise ConfigError("moderators: review = \"before_forward\" needs at least one [[moderators]] entry")
+
+    return Settings(
+        telegram=telegram,
+        database=database,
+        countries=countries,
+        review=review,  # type: ignore[arg-type]
+        moderators_chat_id=moderators_chat_id,
+        moderators=moderators,
+        contacts=contacts,
+        delivery=delivery,
+        intake=intake,
+        log_level=log_level,
+    )
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read the TOML file at ``path``; raise :class:`ConfigError` with a one-line reason."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such config file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML: {error}") from None
+    return parse_settings(data, base_dir=file.resolve().parent)

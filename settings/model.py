@@ -1,0 +1,102 @@
+"""The validated configuration, as plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# ISO 3166-1 alpha-2 codes of the eleven ASEAN member states (Timor-Leste included).
+ASEAN_COUNTRIES: dict[str, str] = {
+    "BN": "Brunei Darussalam",
+    "KH": "Cambodia",
+    "ID": "Indonesia",
+    "LA": "Lao PDR",
+    "MY": "Malaysia",
+    "MM": "Myanmar",
+    "PH": "Philippines",
+    "SG": "Singapore",
+    "TH": "Thailand",
+    "TL": "Timor-Leste",
+    "VN": "Viet Nam",
+}
+
+ReviewMode = Literal["none", "before_forward"]
+
+
+@dataclass(frozen=True)
+class WebhookServerSettings:
+    """Receive updates through a webhook instead of long polling."""
+
+    url: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    url_path: str = "telegram"
+    secret_token: str | None = None
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    rate_limit: bool = True
+    webhook: WebhookServerSettings | None = None
+
+
+@dataclass(frozen=True)
+class ModeratorSettings:
+    telegram_user_id: int
+    countries: tuple[str, ...]  # "*" means every served country
+
+    def covers(self, country: str) -> bool:
+        return "*" in self.countries or country in self.countries
+
+
+@dataclass(frozen=True)
+class ContactSettings:
+    country: str
+    name: str
+    language: str
+    telegram_chat_id: int | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    # Every forward goes to this chat instead of the real contacts (staging, training).
+    redirect_chat_id: int | None = None
+    max_attempts: int = 10
+    backoff_base_seconds: float = 2.0
+    backoff_max_seconds: float = 900.0
+    webhook_timeout_seconds: float = 15.0
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    # Messages from one citizen this close together make one report (screenshot, text, screenshot).
+    merge_window_seconds: float = 15.0
+    # The follow-up questions stay open this long; the report is forwarded at the latest then.
+    followup_window_seconds: float = 300.0
+    max_text_length: int = 20_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram: TelegramSettings
+    database: str
+    countries: tuple[str, ...]
+    review: ReviewMode = "none"
+    moderators_chat_id: int | None = None
+    moderators: tuple[ModeratorSettings, ...] = ()
+    contacts: tuple[ContactSettings, ...] = ()
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    log_level: str = "INFO"
+
+    @property
+    def default_country(self) -> str:
+        return self.countries[0]
+
+    def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:
+        return tuple(c for c in self.contacts if c.country == country)

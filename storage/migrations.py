@@ -1,0 +1,122 @@
+"""Ordered schema migrations. Append only: a shipped migration is never edited.
+
+Each migration is a list of single statements run inside one transaction by
+:meth:`storage.database.Database.migrate` (never ``executescript``, which commits on its own).
+The SQL sticks to what SQLite and PostgreSQL share; times are ISO-8601 UTC text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "reporters, reports, evidence, indicators, outbox, audit log, processed updates",
+        (
+            # A citizen who talked to the bot. Erased whole by /deleteme; reports keep no link.
+            """CREATE TABLE reporters (
+                id INTEGER PRIMARY KEY,
+                telegram_user_id INTEGER NOT NULL UNIQUE,
+                chat_id INTEGER NOT NULL,
+                language TEXT,
+                telegram_language_code TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE reports (
+                id INTEGER PRIMARY KEY,
+                reference TEXT NOT NULL UNIQUE,
+                reporter_id INTEGER REFERENCES reporters(id) ON DELETE SET NULL,
+                country TEXT NOT NULL,
+                status TEXT NOT NULL,
+                reply_language TEXT NOT NULL,
+                detected_language TEXT,
+                language_confidence REAL,
+                category TEXT NOT NULL,
+                category_reason TEXT NOT NULL,
+                platform TEXT,
+                money_lost INTEGER,
+                loss_amount TEXT,
+                followup_step TEXT,
+                followup_message_id INTEGER,
+                created_at TEXT NOT NULL,
+                last_message_at TEXT NOT NULL,
+                followup_deadline TEXT NOT NULL,
+                completed_at TEXT
+            )""",
+            "CREATE INDEX ix_reports_reporter ON reports (reporter_id, created_at)",
+            "CREATE INDEX ix_reports_status ON reports (status, followup_deadline)",
+            # The citizen's messages that make up one report (text, screenshot, more text …).
+            """CREATE TABLE report_messages (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                telegram_message_id INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                media_group_id TEXT,
+                origin_type TEXT,
+                origin_name TEXT,
+                origin_date TEXT,
+                received_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX ix_report_messages_report ON report_messages (report_id, id)",
+            """CREATE TABLE evidence (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                message_id INTEGER NOT NULL REFERENCES report_messages(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                file_id TEXT NOT NULL,
+                file_unique_id TEXT NOT NULL,
+                file_size INTEGER,
+                mime_type TEXT,
+                file_name TEXT,
+                caption TEXT
+            )""",
+            "CREATE INDEX ix_evidence_report ON evidence (report_id, id)",
+            """CREATE TABLE indicators (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                UNIQUE (report_id, kind, value)
+            )""",
+            "CREATE INDEX ix_indicators_value ON indicators (kind, value)",
+            # The outbox: one row per report and recipient, each with its own state.
+            """CREATE TABLE deliveries (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                contact_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                UNIQUE (report_id, channel, target)
+            )""",
+            "CREATE INDEX ix_deliveries_due ON deliveries (state, next_attempt_at)",
+            """CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                report_id INTEGER REFERENCES reports(id) ON DELETE SET NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX ix_audit_report ON audit_log (report_id, id)",
+            # Telegram redelivers an update whose acknowledgement was lost: remember what we did.
+            """CREATE TABLE processed_updates (
+                update_id INTEGER PRIMARY KEY,
+                processed_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+)

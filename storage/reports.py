@@ -1,0 +1,254 @@
+"""Reports, their messages, evidence and indicators; reporters; processed updates; audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from reports.model import (
+    Category,
+    Evidence,
+    FollowUpStep,
+    IncomingMessage,
+    Indicator,
+    Origin,
+    Platform,
+    Report,
+    ReportMessage,
+    ReportStatus,
+)
+from storage.codec import from_text, optional_from_text, to_text
+from storage.database import Database, Transaction
+
+_REPORT_COLUMNS = (
+    "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
+    " r.language_confidence, r.category, r.category_reason, r.platform, r.money_lost, r.loss_amount,"
+    " r.followup_step, r.followup_message_id, r.created_at, r.last_message_at, r.followup_deadline,"
+    " r.completed_at, p.chat_id AS reporter_chat_id"
+)
+_REPORT_FROM = "FROM reports r LEFT JOIN reporters p ON p.id = r.reporter_id"
+
+
+@dataclass(frozen=True)
+class Reporter:
+    id: int
+    telegram_user_id: int
+    chat_id: int
+    language: str | None
+    telegram_language_code: str | None
+
+
+def _reporter(row: aiosqlite.Row) -> Reporter:
+    return Reporter(row["id"], row["telegram_user_id"], row["chat_id"], row["language"],
+                    row["telegram_language_code"])
+
+
+def _report(row: aiosqlite.Row) -> Report:
+    return Report(
+        id=row["id"],
+        reference=row["reference"],
+        country=row["country"],
+        status=ReportStatus(row["status"]),
+        reply_language=row["reply_language"],
+        detected_language=row["detected_language"],
+        language_confidence=row["language_confidence"],
+        category=Category(row["category"]),
+        category_reason=row["category_reason"],
+        platform=Platform(row["platform"]) if row["platform"] else None,
+        money_lost=None if row["money_lost"] is None else bool(row["money_lost"]),
+        loss_amount=row["loss_amount"],
+        followup_step=FollowUpStep(row["followup_step"]) if row["followup_step"] else None,
+        followup_message_id=row["followup_message_id"],
+        created_at=from_text(row["created_at"]),
+        last_message_at=from_text(row["last_message_at"]),
+        followup_deadline=from_text(row["followup_deadline"]),
+        completed_at=optional_from_text(row["completed_at"]),
+        reporter_chat_id=row["reporter_chat_id"],
+    )
+
+
+class ReportStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # --- updates and reporters -------------------------------------------------------------
+
+    async def claim_update(self, tx: Transaction, update_id: int, now: datetime) -> bool:
+        """Remember ``update_id``; False if it was seen before (a redelivered update)."""
+        changed = await tx.execute(
+            "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
+            " ON CONFLICT (update_id) DO NOTHING",
+            (update_id, to_text(now)),
+        )
+        return changed == 1
+
+    async def forget_updates_before(self, moment: datetime) -> int:
+        async with self.database.transaction() as tx:
+            return await tx.execute("DELETE FROM processed_updates WHERE processed_at < ?", (to_text(moment),))
+
+    async def upsert_reporter(self, tx: Transaction, user_id: int, chat_id: int,
+                              language_code: str | None, now: datetime) -> Reporter:
+        await tx.execute(
+            "INSERT INTO reporters (telegram_user_id, chat_id, telegram_language_code, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,"
+            " telegram_language_code = COALESCE(excluded.telegram_language_code,"
+            " reporters.telegram_language_code)",
+            (user_id, chat_id, language_code, to_text(now)),
+        )
+        row = await tx.fetch_one("SELECT * FROM reporters WHERE telegram_user_id = ?", (user_id,))
+        assert row is not None
+        return _reporter(row)
+
+    async def reporter(self, user_id: int) -> Reporter | None:
+        row = await self.database.fetch_one("SELECT * FROM reporters WHERE telegram_user_id = ?", (user_id,))
+        return _reporter(row) if row else None
+
+    async def set_reporter_language(self, tx: Transaction, reporter_id: int, language: str) -> None:
+        await tx.execute("UPDATE reporters SET language = ? WHERE id = ?", (language, reporter_id))
+
+    async def erase_reporter(self, tx: Transaction, user_id: int) -> int:
+        """Delete the reporter; their reports stay, unlinked (ON DELETE SET NULL). Returns reports kept."""
+        row = await tx.fetch_one(
+            "SELECT p.id, COUNT(r.id) AS reports FROM reporters p LEFT JOIN reports r ON r.reporter_id = p.id"
+            " WHERE p.telegram_user_id = ? GROUP BY p.id",
+            (user_id,),
+        )
+        if row is None:
+            return 0
+        await tx.execute("DELETE FROM reporters WHERE id = ?", (row["id"],))
+        return int(row["reports"])
+
+    # --- reports ---------------------------------------------------------------------------
+
+    async def latest_report(self, tx: Transaction, reporter_id: int) -> Report | None:
+        row = await tx.fetch_one(
+            f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reporter_id = ? AND r.status <> ?"
+            " ORDER BY r.id DESC LIMIT 1",
+            (reporter_id, ReportStatus.CANCELLED.value),
+        )
+        return _report(row) if row else None
+
+    async def insert_report(self, tx: Transaction, report: Report, reporter_id: int) -> int:
+        return await tx.insert(
+            "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
+            " detected_language, language_confidence, category, category_reason, platform, money_lost,"
+            " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
+            " completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (report.reference, reporter_id, to_text(report.created_at), *self._mutable(report)),
+        )
+
+    @staticmethod
+    def _mutable(report: Report) -> tuple[Any, ...]:
+        return (
+            report.country, report.status.value, report.reply_language, report.detected_language,
+            report.language_confidence, report.category.value, report.category_reason,
+            report.platform.value if report.platform else None,
+            None if report.money_lost is None else int(report.money_lost), report.loss_amount,
+            report.followup_step.value if report.followup_step else None, report.followup_message_id,
+            to_text(report.last_message_at), to_text(report.followup_deadline),
+            to_text(report.completed_at) if report.completed_at else None,
+        )
+
+    async def update_report(self, tx: Transaction, report: Report) -> None:
+        await tx.execute(
+            "UPDATE reports SET country = ?, status = ?, reply_language = ?, detected_language = ?,"
+            " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
+            " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
+            " followup_deadline = ?, completed_at = ? WHERE id = ?",
+            (*self._mutable(report), report.id),
+        )
+
+    async def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,
+                          indicators: Sequence[Indicator]) -> None:
+        origin = message.origin
+        message_row = await tx.insert(
+            "INSERT INTO report_messages (report_id, telegram_message_id, text, media_group_id, origin_type,"
+            " origin_name, origin_date, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (report_id, message.message_id, message.text, message.media_group_id,
+             origin.type if origin else None, origin.name if origin else None,
+             to_text(origin.date) if origin and origin.date else None, to_text(message.received_at)),
+        )
+        if message.attachments:
+            await tx.execute_many(
+                "INSERT INTO evidence (report_id, message_id, kind, file_id, file_unique_id, file_size,"
+                " mime_type, file_name, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(report_id, message_row, a.kind, a.file_id, a.file_unique_id, a.file_size, a.mime_type,
+                  a.file_name, message.text or None) for a in message.attachments],
+            )
+        if indicators:
+            await tx.execute_many(
+                "INSERT INTO indicators (report_id, kind, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (report_id, kind, value) DO NOTHING",
+                [(report_id, i.kind, i.value) for i in indicators],
+            )
+
+    async def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
+        row = await tx.fetch_one(
+            "SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ? AND media_group_id = ?",
+            (report_id, media_group_id),
+        )
+        return int(row["n"]) if row else 0
+
+    async def report_text(self, tx: Transaction, report_id: int) -> str:
+        rows = await tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
+                                  (report_id,))
+        return "\n\n".join(row["text"] for row in rows if row["text"])
+
+    async def find(self, reference: str) -> Report | None:
+        """The report with all its messages, evidence and indicators."""
+        row = await self.database.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?",
+                                            (reference,))
+        return await self._complete(_report(row)) if row else None
+
+    async def by_id(self, report_id: int) -> Report | None:
+        row = await self.database.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.id = ?",
+                                            (report_id,))
+        return await self._complete(_report(row)) if row else None
+
+    async def _complete(self, report: Report) -> Report:
+        rows = await self.database.fetch_all(
+            "SELECT text, received_at, origin_type, origin_name, origin_date FROM report_messages"
+            " WHERE report_id = ? ORDER BY id", (report.id,))
+        report.messages = [
+            ReportMessage(
+                text=r["text"], received_at=from_text(r["received_at"]),
+                origin=Origin(r["origin_type"], r["origin_name"] or "", optional_from_text(r["origin_date"]))
+                if r["origin_type"] else None,
+            )
+            for r in rows
+        ]
+        rows = await self.database.fetch_all(
+            "SELECT kind, file_id, file_unique_id, file_size, mime_type, file_name, caption FROM evidence"
+            " WHERE report_id = ? ORDER BY id", (report.id,))
+        report.evidence = [Evidence(*tuple(r)) for r in rows]
+        rows = await self.database.fetch_all(
+            "SELECT kind, value FROM indicators WHERE report_id = ? ORDER BY id", (report.id,))
+        report.indicators = [Indicator(r["kind"], r["value"]) for r in rows]
+        return report
+
+    async def of_reporter(self, user_id: int, limit: int = 10) -> list[Report]:
+        rows = await self.database.fetch_all(
+            f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE p.telegram_user_id = ?"
+            " ORDER BY r.id DESC LIMIT ?",
+            (user_id, limit),
+        )
+        return [_report(row) for row in rows]
+
+    async def expired_collecting(self, now: datetime) -> list[Report]:
+        rows = await self.database.fetch_all(
+            f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.status = ? AND r.followup_deadline <= ?"
+            " ORDER BY r.followup_deadline LIMIT 100",
+            (ReportStatus.COLLECTING.value, to_text(now)),
+        )
+        return [_report(row) for row in rows]
+
+    async def audit(self, tx: Transaction, now: datetime, actor: str, action: str,
+                    report_id: int | None = None, detail: str = "") -> None:
+        await tx.execute(
+            "INSERT INTO audit_log (at, actor, action, report_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (to_text(now), actor, action, report_id, detail),
+        )

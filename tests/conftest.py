@@ -1,0 +1,54 @@
+"""Shared fixtures: configurations, a real SQLite file, and a clock the tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from settings import Settings, parse_settings
+
+
+class Clock:
+    """A clock the test moves by hand (follow-up windows are minutes long)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def config(database: str, **overrides: Any) -> dict[str, Any]:
+    """A valid configuration document; ``overrides`` replace whole top-level tables."""
+    document: dict[str, Any] = {
+        "telegram": {"token": "123456:TEST-TOKEN", "rate_limit": False},
+        "storage": {"database": database},
+        "deployment": {"countries": ["MY"]},
+        "moderation": {"review": "none"},
+        "moderators": [{"telegram_user_id": 900001, "countries": ["MY"]}],
+        "contacts": [{"country": "MY", "name": "National Scam Response Centre", "telegram_chat_id": -100123,
+                      "language": "ms"}],
+        "delivery": {"backoff_base_seconds": 0.2, "backoff_max_seconds": 1.0, "max_attempts": 5},
+    }
+    document.update(overrides)
+    return document
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        return parse_settings(config(str(tmp_path / "harmline.db"), **overrides))
+
+    return make
