@@ -1,0 +1,195 @@
+"""Taking in reports without Telegram: joining, follow-ups, completion, duplicates, privacy."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from itertools import count
+from typing import Any
+
+import pytest
+
+from reports.classify import KeywordClassifier
+from reports.intake import Intake, Outcome
+from reports.language import LayeredLanguageDetector
+from reports.model import Attachment, Category, FollowUpStep, IncomingMessage, Platform, ReportStatus
+from reports.reference import REFERENCE_PATTERN
+from settings import Settings
+from storage import Database, Outbox, ReportStore
+from tests.conftest import Clock
+
+_update_ids = count(1000)
+DETECTOR = LayeredLanguageDetector()
+
+
+class Harness:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.database = Database(settings.database)
+        self.reports = ReportStore(self.database)
+        self.outbox = Outbox(self.database)
+        self.clock = clock
+        self.woken = 0
+        self.intake = Intake(self.database, self.reports, self.outbox, settings, DETECTOR, KeywordClassifier(),
+                             clock=clock, on_due=self._wake)
+
+    def _wake(self) -> None:
+        self.woken += 1
+
+    def message(self, text: str, *, user: int = 77, update_id: int | None = None, **extra: Any) -> IncomingMessage:
+        return IncomingMessage(update_id=update_id or next(_update_ids), user_id=user, chat_id=user,
+                               message_id=next(_update_ids), text=text, received_at=self.clock(), **extra)
+
+
+@pytest.fixture
+async def harness(make_settings: Callable[..., Settings], clock: Clock) -> AsyncIterator[Harness]:
+    h = Harness(make_settings(), clock)
+    await h.database.open()
+    yield h
+    await h.database.close()
+
+
+async def test_a_first_message_makes_a_stored_report_with_a_reference_and_a_deferred_delivery(
+        harness: Harness) -> None:
+    result = await harness.intake.receive(harness.message(
+        "Tahniah! Anda menang hadiah RM5000. Klik pautan hxxps://hadiah-percuma[.]com dan hubungi 012-345 6789",
+        language_code="en"))
+    assert result.outcome is Outcome.CREATED and result.report is not None
+    stored = await harness.reports.find(result.report.reference)
+    assert stored is not None
+    assert REFERENCE_PATTERN.match(stored.reference) and stored.reference.startswith("MY-")
+    assert stored.detected_language == "ms"
+    assert stored.reply_language == "en"  # Telegram's language_code comes before the detected language
+    assert stored.category is Category.SCAM
+    assert {(i.kind, i.value) for i in stored.indicators} == {("url", "https://hadiah-percuma.com"),
+                                                              ("phone", "+60123456789")}
+    deliveries = await harness.outbox.for_report(stored.id)
+    assert [(d.contact_name, d.channel, d.target) for d in deliveries] == [
+        ("National Scam Response Centre", "telegram", "-100123")]
+    # Nothing goes out before the citizen finished the questions or the window closed.
+    assert deliveries[0].next_attempt_at == stored.followup_deadline
+    assert await harness.outbox.due(harness.clock()) == []
+
+
+async def test_a_redelivered_update_does_not_make_a_second_report(harness: Harness) -> None:
+    first = await harness.intake.receive(harness.message("I was scammed by this number", update_id=5))
+    again = await harness.intake.receive(harness.message("I was scammed by this number", update_id=5))
+    assert first.outcome is Outcome.CREATED
+    assert again.outcome is Outcome.DUPLICATE
+    assert len(await harness.reports.of_reporter(77)) == 1
+
+
+async def test_screenshot_then_text_then_screenshot_make_one_report(harness: Harness, clock: Clock) -> None:
+    photo = Attachment("photo", "file-1", "uniq-1", 1000, "image/jpeg")
+    first = await harness.intake.receive(harness.message("", attachments=(photo,)))
+    clock.advance(5)
+    second = await harness.intake.receive(harness.message("This page asked for my bank OTP"))
+    clock.advance(5)
+    third = await harness.intake.receive(harness.message("", attachments=(Attachment("photo", "f2", "u2"),)))
+    assert [first.outcome, second.outcome, third.outcome] == [Outcome.CREATED, Outcome.ADDED, Outcome.ADDED]
+    assert first.report is not None
+    stored = await harness.reports.find(first.report.reference)
+    assert stored is not None
+    assert len(stored.evidence) == 2
+    assert stored.text == "This page asked for my bank OTP"
+    assert stored.category is Category.SCAM  # re-classified once the text arrived
+    assert len(await harness.reports.of_reporter(77)) == 1
+
+
+async def test_album_items_after_the_first_are_not_acknowledged_again(harness: Harness) -> None:
+    outcomes = [(await harness.intake.receive(harness.message(
+        "", media_group_id="album-1", attachments=(Attachment("photo", f"f{i}", f"u{i}"),)))).outcome
+        for i in range(3)]
+    assert outcomes == [Outcome.CREATED, Outcome.ALBUM, Outcome.ALBUM]
+
+
+async def test_answering_every_question_completes_the_report_and_releases_its_delivery(
+        harness: Harness, clock: Clock) -> None:
+    created = await harness.intake.receive(harness.message("Slot gacor maxwin, deposit 10rb"))
+    assert created.report is not None and created.report.followup_step is FollowUpStep.PLATFORM
+    ref = created.report.reference
+    platform = await harness.intake.answer(next(_update_ids), 77, ref, FollowUpStep.PLATFORM, "tiktok")
+    assert platform.report is not None and platform.report.followup_step is FollowUpStep.LOSS
+    clock.advance(2)
+    loss = await harness.intake.answer(next(_update_ids), 77, ref, FollowUpStep.LOSS, "yes")
+    assert loss.report is not None and loss.report.followup_step is FollowUpStep.AMOUNT
+    amount = await harness.intake.receive(harness.message("RM 8,500"))
+    assert amount.outcome is Outcome.ANSWERED
+    stored = await harness.reports.find(ref)
+    assert stored is not None
+    assert stored.status is ReportStatus.SUBMITTED and stored.followup_step is None
+    assert (stored.platform, stored.money_lost, stored.loss_amount) == (Platform.TIKTOK, True, "RM 8,500")
+    assert stored.category is Category.ILLEGAL_GAMBLING
+    assert stored.text == "Slot gacor maxwin, deposit 10rb"  # the amount is an answer, not report text
+    assert harness.woken == 1
+    # Due a merge window after the last message, so a late screenshot still joins.
+    clock.advance(15)
+    assert [d.report_id for d in await harness.outbox.due(clock())] == [stored.id]
+
+
+async def test_send_now_skips_the_remaining_questions(harness: Harness, clock: Clock) -> None:
+    created = await harness.intake.receive(harness.message("Pinjaman segera tanpa dokumen, bayar yuran dulu"))
+    assert created.report is not None
+    result = await harness.intake.send_now(next(_update_ids), 77, created.report.reference)
+    assert result.report is not None and result.report.status is ReportStatus.SUBMITTED
+    late = await harness.intake.answer(next(_update_ids), 77, created.report.reference, FollowUpStep.PLATFORM,
+                                       "sms")
+    assert late.outcome is Outcome.STALE
+
+
+async def test_someone_elses_button_cannot_change_a_report(harness: Harness) -> None:
+    created = await harness.intake.receive(harness.message("scam link here", user=1))
+    assert created.report is not None
+    forged = await harness.intake.answer(next(_update_ids), 2, created.report.reference, FollowUpStep.PLATFORM,
+                                         "sms")
+    assert forged.outcome is Outcome.STALE
+    stored = await harness.reports.find(created.report.reference)
+    assert stored is not None and stored.platform is None
+
+
+async def test_a_message_after_the_window_starts_a_new_report(harness: Harness, clock: Clock) -> None:
+    first = await harness.intake.receive(harness.message("first scam"))
+    clock.advance(301)
+    closed = await harness.intake.close_expired()
+    assert [r.reference for r in closed] == [first.report.reference if first.report else ""]
+    second = await harness.intake.receive(harness.message("another scam, different one"))
+    assert second.outcome is Outcome.CREATED
+
+
+async def test_cancel_withdraws_an_open_report_and_its_deliveries(harness: Harness, clock: Clock) -> None:
+    created = await harness.intake.receive(harness.message("oops, not a scam"))
+    cancelled = await harness.intake.cancel(77)
+    assert cancelled is not None and created.report is not None
+    assert [d.state for d in await harness.outbox.for_report(created.report.id)] == ["cancelled"]
+    clock.advance(600)
+    assert await harness.outbox.due(clock()) == []
+    assert await harness.intake.cancel(77) is None
+
+
+async def test_deleteme_erases_the_reporter_but_keeps_the_report(harness: Harness) -> None:
+    created = await harness.intake.receive(harness.message("I was scammed via WhatsApp +60 12-345 6789"))
+    assert created.report is not None
+    assert await harness.intake.erase_reporter(77) == 1
+    assert await harness.reports.reporter(77) is None
+    assert await harness.reports.of_reporter(77) == []
+    kept = await harness.reports.find(created.report.reference)
+    assert kept is not None and kept.reporter_chat_id is None
+    assert kept.text.startswith("I was scammed")
+
+
+async def test_choosing_another_served_country_routes_to_that_countrys_contact(
+        make_settings: Callable[..., Settings], clock: Clock) -> None:
+    settings = make_settings(
+        deployment={"countries": ["MY", "SG"]},
+        contacts=[{"country": "MY", "name": "NSRC", "telegram_chat_id": -1001, "language": "ms"},
+                  {"country": "SG", "name": "ScamShield", "telegram_chat_id": -1002, "language": "en"}])
+    h = Harness(settings, clock)
+    await h.database.open()
+    created = await h.intake.receive(h.message("scam call from fake police"))
+    assert created.report is not None and created.report.followup_step is FollowUpStep.COUNTRY
+    await h.intake.answer(next(_update_ids), 77, created.report.reference, FollowUpStep.COUNTRY, "SG")
+    await h.intake.send_now(next(_update_ids), 77, created.report.reference)
+    deliveries = await h.outbox.for_report(created.report.id)
+    assert {(d.contact_name, d.state) for d in deliveries} == {("NSRC", "cancelled"), ("ScamShield", "pending")}
+    clock.advance(timedelta(seconds=20).total_seconds())
+    assert [d.contact_name for d in await h.outbox.due(clock())] == ["ScamShield"]
+    await h.database.close()

@@ -1,0 +1,52 @@
+"""The SQLite store: migrations from a blank file, pragmas, and all-or-nothing transactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage import Database
+from storage.migrations import MIGRATIONS
+
+
+async def test_migrates_a_blank_file_and_reopens_without_reapplying(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    database = Database(str(path))
+    await database.open()
+    assert await database.schema_version() == len(MIGRATIONS)
+    tables = {row["name"] for row in await database.fetch_all("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"reporters", "reports", "report_messages", "evidence", "indicators", "deliveries", "audit_log",
+            "processed_updates", "schema_migrations"} <= tables
+    journal = await database.fetch_one("PRAGMA journal_mode")
+    foreign_keys = await database.fetch_one("PRAGMA foreign_keys")
+    assert journal is not None and journal[0] == "wal"
+    assert foreign_keys is not None and foreign_keys[0] == 1
+    await database.close()
+
+    again = Database(str(path))
+    await again.open()
+    applied = await again.fetch_all("SELECT version FROM schema_migrations")
+    assert [row["version"] for row in applied] == list(range(1, len(MIGRATIONS) + 1))
+    await again.close()
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    database = Database(str(tmp_path / "tx.db"))
+    await database.open()
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (1, 'x')")
+            raise RuntimeError("crash half-way")
+    row = await database.fetch_one("SELECT COUNT(*) AS n FROM processed_updates")
+    assert row is not None and row["n"] == 0
+    await database.close()
+
+
+async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    database = Database(str(tmp_path / "fk.db"))
+    await database.open()
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO indicators (report_id, kind, value) VALUES (424242, 'phone', '+60')")
+    await database.close()
