@@ -29,7 +29,7 @@ from i18n import Catalogs
 from reports.classify import KeywordClassifier
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
-from routing import TELEGRAM, WEBHOOK
+from routing import REVIEW, TELEGRAM, WEBHOOK
 from settings import ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
 
@@ -73,8 +73,10 @@ async def _post_init(application: HarmlineApplication) -> None:
     settings = services.settings
     await services.database.open()
     services.http = httpx.AsyncClient(timeout=settings.delivery.webhook_timeout_seconds)
+    telegram_chat = TelegramChatChannel(application.bot, services.catalogs)
     channels: dict[str, Channel] = {
-        TELEGRAM: TelegramChatChannel(application.bot, services.catalogs),
+        TELEGRAM: telegram_chat,
+        REVIEW: telegram_chat,
         WEBHOOK: WebhookChannel(services.http, settings.contacts, services.catalogs),
     }
     worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock)

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from telegram import Bot, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+)
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 
 from channels.card import render_card
 from delivery.channel import DeliveryFailed
+from handlers import callback_data
 from i18n import Catalogs
 from reports.model import Delivery, Evidence, Report
+from routing import REVIEW
 
 _MEDIA_GROUP_MAX = 10
 InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio
@@ -25,9 +35,14 @@ class TelegramChatChannel:
 
     async def send(self, delivery: Delivery, report: Report) -> None:
         chat_id = int(delivery.target)
+        markup = None
+        if delivery.channel == REVIEW:
+            label = self.catalogs.gettext(delivery.language)("Confirm & forward")
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(label, callback_data=callback_data.moderator_confirm(report.reference))]])
         try:
             await self.bot.send_message(chat_id, render_card(report, delivery.language, self.catalogs),
-                                        parse_mode=ParseMode.HTML)
+                                        parse_mode=ParseMode.HTML, reply_markup=markup)
             await self._send_evidence(chat_id, report, delivery.language)
         except RetryAfter as flood:
             retry_after = flood.retry_after

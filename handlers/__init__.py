@@ -39,6 +39,8 @@ def register_handlers(application: HarmlineApplication) -> None:
     application.add_handler(MessageHandler(
         private & ~filters.COMMAND & ~filters.UpdateType.EDITED & ~filters.StatusUpdate.ALL,
         on_report_message))
+    # 4. A command we do not know: say so, rather than filing "/stauts" as a report.
+    application.add_handler(MessageHandler(private & filters.COMMAND, citizen.on_unknown_command))
 
     application.add_error_handler(on_error)
 

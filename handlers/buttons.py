@@ -10,6 +10,7 @@ from handlers import callback_data
 from handlers.citizen import on_erase_confirmed
 from handlers.context import HarmlineContext
 from handlers.language import on_language_chosen, user_language
+from handlers.moderation import on_moderator_confirm
 from handlers.reporting import show_next
 from reports.intake import IntakeResult, Outcome
 
@@ -30,6 +31,8 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
         await on_language_chosen(update, context, action)
     elif isinstance(action, callback_data.ConfirmErase):
         await on_erase_confirmed(update, context, action)
+    elif isinstance(action, callback_data.ModeratorConfirm):
+        await on_moderator_confirm(update, context, action)
     else:
         await _on_followup(update, context, action)
 

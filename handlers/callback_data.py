@@ -5,6 +5,7 @@ after a restart (or a week later) still means the same thing.
 ``v1:fu:<ref>:send``             "Send now": end the follow-ups
 ``v1:lang:<code>``               choose the reply language
 ``v1:del:yes`` / ``v1:del:no``   confirm /deleteme
+``v1:mod:confirm:<ref>``         a moderator releases a report held for review
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ class ConfirmErase:
     confirmed: bool
 
 
-Action = FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase
+@dataclass(frozen=True)
+class ModeratorConfirm:
+    reference: str
+
+
+Action = FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorConfirm
 
 
 def followup(reference: str, step: FollowUpStep, value: str | None) -> str:
@@ -57,6 +63,10 @@ def choose_language(language: str) -> str:
 
 def confirm_erase(confirmed: bool) -> str:
     return f"{VERSION}:del:{'yes' if confirmed else 'no'}"
+
+
+def moderator_confirm(reference: str) -> str:
+    return f"{VERSION}:mod:confirm:{reference}"
 
 
 def parse(data: str | None) -> Action | None:
@@ -76,6 +86,9 @@ def parse(data: str | None) -> Action | None:
         return None
     if kind == "lang" and len(rest) == 1:
         return ChooseLanguage(rest[0])
+    if kind == "mod" and len(rest) == 2 and rest[0] == "confirm":
+        reference = normalise_reference(rest[1])
+        return ModeratorConfirm(reference) if reference else None
     if kind == "del" and rest in (["yes"], ["no"]):
         return ConfirmErase(rest[0] == "yes")
     return None

@@ -159,3 +159,10 @@ async def on_erase_confirmed(update: Update, context: HarmlineContext, action: c
     kept = await context.services.intake.erase_reporter(user.id)
     await query.edit_message_text(_("Your personal data was erased. {count} report(s) stay, without any link "
                                     "to you.").format(count=kept))
+
+
+async def on_unknown_command(update: Update, context: HarmlineContext) -> None:
+    if update.effective_message is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    await update.effective_message.reply_text(_("Sorry, I do not know that command. /help lists what I can do."))

@@ -25,7 +25,7 @@ from reports.model import (
     ReportStatus,
 )
 from reports.reference import new_reference
-from routing import recipients_for
+from routing import recipients_for, reviewers_for
 from settings.model import Settings
 from storage import Database, Outbox, ReportStore, Transaction
 
@@ -42,6 +42,8 @@ class Outcome(StrEnum):
     ALBUM = "album"  # another item of an album already acknowledged
     ANSWERED = "answered"  # the message answered the "how much" question
     DUPLICATE = "duplicate"  # a redelivered update: nothing changed
+    CONFIRMED = "confirmed"  # a moderator released the report to the contacts
+    REFUSED = "refused"  # the user may not do this (not a moderator of the report's country)
     STALE = "stale"  # a button of a report that is no longer collecting answers
 
 
@@ -132,6 +134,7 @@ class Intake:
             last_message_at=now,
             followup_deadline=now + self._followup_window,
             completed_at=None,
+            reporter_chat_id=message.chat_id,
         )
         report.id = await self.reports.insert_report(tx, report, reporter_id)
         await self.reports.add_message(tx, report.id, message, extract_indicators(message.text, country))
@@ -171,7 +174,10 @@ class Intake:
             if report.followup_step is not step:
                 return IntakeResult(Outcome.STALE, report, report.reply_language)
             if value is not None:
+                country = report.country
                 self._apply(report, step, value)
+                if report.country != country:
+                    await self._reroute(tx, report, now)
             await self._advance(tx, report, step, now)
         return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
@@ -216,14 +222,13 @@ class Intake:
         await self._save(tx, report)
 
     async def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
-        original_country = await tx.fetch_one("SELECT country FROM reports WHERE id = ?", (report.id,))
         report.followup_step = None
         report.completed_at = now
         report.status = (ReportStatus.AWAITING_REVIEW if self.settings.review == "before_forward"
                          else ReportStatus.SUBMITTED)
-        if original_country is not None and original_country["country"] != report.country:
-            await self._reroute(tx, report, now)
         await self._save(tx, report)
+        if report.status is ReportStatus.AWAITING_REVIEW:
+            await self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
         await self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
         self.on_due()
 
@@ -233,6 +238,27 @@ class Intake:
         if self.settings.review == "none":
             await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
                                       delivery_due(report, self._merge_window), now)
+
+    async def confirm(self, update_id: int, moderator_id: int, reference: str) -> IntakeResult:
+        """A moderator releases a report held for review: it goes to the contacts now."""
+        now = self.clock()
+        async with self.database.transaction() as tx:
+            if not await self.reports.claim_update(tx, update_id, now):
+                return IntakeResult(Outcome.DUPLICATE)
+            report = await self.reports.find_in(tx, reference)
+            moderator = next((m for m in self.settings.moderators if m.telegram_user_id == moderator_id), None)
+            if report is None or moderator is None or not moderator.covers(report.country):
+                await self.reports.audit(tx, now, f"telegram:{moderator_id}", "moderation.refused",
+                                         report.id if report else None, reference)
+                return IntakeResult(Outcome.REFUSED, report)
+            if report.status is not ReportStatus.AWAITING_REVIEW:
+                return IntakeResult(Outcome.STALE, report)
+            report.status = ReportStatus.SUBMITTED
+            await self.reports.update_report(tx, report)
+            await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
+            await self.reports.audit(tx, now, f"telegram:{moderator_id}", "report.confirmed", report.id)
+        self.on_due()
+        return IntakeResult(Outcome.CONFIRMED, report)
 
     # --- closing, cancelling, erasing ------------------------------------------------------
 

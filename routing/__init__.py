@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from settings.model import Settings
 
 TELEGRAM, WEBHOOK = "telegram", "webhook"
+# A card with a "Confirm & forward" button for moderators (review = "before_forward").
+REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,14 @@ def recipients_for(country: str, settings: Settings) -> list[Recipient]:
         if contact.webhook_url is not None:
             recipients.append(Recipient(contact.name, WEBHOOK, contact.webhook_url, contact.language))
     return recipients
+
+
+def reviewers_for(country: str, settings: Settings) -> list[Recipient]:
+    """Where a report waiting for review is shown: the moderators' chat, else each moderator of the
+    country in private."""
+    contacts = settings.contacts_for(country)
+    language = contacts[0].language if contacts else "en"
+    if settings.moderators_chat_id is not None:
+        return [Recipient("moderators", REVIEW, str(settings.moderators_chat_id), language)]
+    return [Recipient(f"moderator {m.telegram_user_id}", REVIEW, str(m.telegram_user_id), language)
+            for m in settings.moderators if m.covers(country)]

@@ -198,6 +198,11 @@ class ReportStore:
                                   (report_id,))
         return "\n\n".join(row["text"] for row in rows if row["text"])
 
+    async def find_in(self, tx: Transaction, reference: str) -> Report | None:
+        """The report's own row only (no messages), read inside a transaction."""
+        row = await tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?", (reference,))
+        return _report(row) if row else None
+
     async def find(self, reference: str) -> Report | None:
         """The report with all its messages, evidence and indicators."""
         row = await self.database.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?",
