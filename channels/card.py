@@ -33,6 +33,10 @@ def truncate(text: str, limit: int) -> str:
     return (cut[:space] if space > 0 else cut) + "…"
 
 
+def _field(label: str, html_value: str) -> str:
+    return f"<b>{escape(label)}:</b> {html_value}".rstrip()
+
+
 def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
     _ = catalogs.gettext(language)
     not_stated = _("not stated")
@@ -44,21 +48,23 @@ def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
     else:
         loss = _("No")
     detected = language_name(report.detected_language, language)
+    # pybabel cannot see _() inside f-strings: every label is looked up here, outside them.
     lines = [
         "🚨 <b>" + escape(_("New report {ref}").format(ref=report.reference)) + "</b>",
-        f"<b>{escape(_('Category'))}:</b> {escape(_(CATEGORY_LABELS[report.category]))}",
-        f"<b>{escape(_('Country'))}:</b> {escape(country_name(report.country, language))}",
-        f"<b>{escape(_('Platform'))}:</b> {escape(platform)}",
-        f"<b>{escape(_('Money lost'))}:</b> {loss}",
-        f"<b>{escape(_('Received'))}:</b> {report.created_at:%Y-%m-%d %H:%M} UTC",
+        _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))),
+        _field(_("Country"), escape(country_name(report.country, language))),
+        _field(_("Platform"), escape(platform)),
+        _field(_("Money lost"), loss),
+        _field(_("Received"), f"{report.created_at:%Y-%m-%d %H:%M} UTC"),
     ]
     if report.indicators:
-        lines.append(f"<b>{escape(_('Indicators'))}:</b>")
+        lines.append(_field(_("Indicators"), ""))
         lines += [f"• {escape(i.kind)}: <code>{escape(defang(i.value))}</code>" for i in report.indicators[:15]]
     origins = [m.origin for m in report.messages if m.origin is not None]
+    forwarded_from = _("Forwarded from")
     for origin in dict.fromkeys(origins):
         when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
-        lines.append(f"<b>{escape(_('Forwarded from'))}:</b> {escape(origin.name)} ({escape(origin.type)}){when}")
+        lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(origin.type)}){when}"))
     if report.evidence:
         lines.append(escape(_("Evidence: {count} file(s), attached below.").format(count=len(report.evidence))))
     lines.append("<i>" + escape(_("The reporter's identity is withheld.")) + "</i>")

@@ -37,7 +37,8 @@ class TelegramChatChannel:
         chat_id = int(delivery.target)
         markup = None
         if delivery.channel == REVIEW:
-            label = self.catalogs.gettext(delivery.language)("Confirm & forward")
+            _ = self.catalogs.gettext(delivery.language)
+            label = _("Confirm & forward")
             markup = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(label, callback_data=callback_data.moderator_confirm(report.reference))]])
         try:
@@ -52,7 +53,8 @@ class TelegramChatChannel:
             raise DeliveryFailed(f"{type(error).__name__}: {error.message}") from error
 
     async def _send_evidence(self, chat_id: int, report: Report, language: str) -> None:
-        caption = self.catalogs.gettext(language)("Evidence for {ref}").format(ref=report.reference)
+        _ = self.catalogs.gettext(language)
+        caption = _("Evidence for {ref}").format(ref=report.reference)
         # Telegram groups photos with videos, and documents or audio only with their own kind.
         groups: dict[str, list[Evidence]] = {"visual": [], "document": [], "audio": []}
         singles: list[Evidence] = []

@@ -1,0 +1,5 @@
+"""``harmline demo`` and the loopback deployment it shares with the end-to-end tests."""
+
+from demo.scenario import run_demo
+
+__all__ = ["run_demo"]

@@ -33,8 +33,8 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
         return
     incoming = incoming_message(update.update_id, message)
     if incoming is None:
-        language = await user_language(update, context)
-        await message.reply_text(context.gettext(language)(
+        _ = context.gettext(await user_language(update, context))
+        await message.reply_text(_(
             "Sorry, I cannot take this kind of message. Please send the suspicious message as text, "
             "forward it, or send a screenshot, photo or document."))
         return

@@ -25,7 +25,7 @@ from reports.model import (
     ReportStatus,
 )
 from reports.reference import new_reference
-from routing import recipients_for, reviewers_for
+from routing import guess_country, recipients_for, reviewers_for
 from settings.model import Settings
 from storage import Database, Outbox, ReportStore, Transaction
 
@@ -111,8 +111,8 @@ class Intake:
 
     async def _create(self, tx: Transaction, reporter_id: int, chosen_language: str | None,
                       message: IncomingMessage, now: datetime) -> Report:
-        country = self.settings.default_country
         detection = self.detector.detect(message.text, message.language_code)
+        country = guess_country(message.language_code, detection.language, self.settings.countries)
         classification = self.classifier.classify(message.text)
         first_step = steps(self.settings.countries)[0]
         report = Report(
@@ -233,7 +233,10 @@ class Intake:
         self.on_due()
 
     async def _reroute(self, tx: Transaction, report: Report, now: datetime) -> None:
-        """The citizen chose another served country: the report goes to that country's contacts."""
+        """The citizen chose another served country: the report goes to that country's contacts,
+        and local phone numbers are read again in that country's numbering plan."""
+        text = await self.reports.report_text(tx, report.id)
+        await self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
         await self.outbox.cancel(tx, report.id)
         if self.settings.review == "none":
             await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),

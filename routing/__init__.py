@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from settings.model import Settings
+from i18n.languages import negotiate
+from settings.model import ASEAN_COUNTRIES, Settings
 
 TELEGRAM, WEBHOOK = "telegram", "webhook"
 # A card with a "Confirm & forward" button for moderators (review = "before_forward").
@@ -17,6 +18,29 @@ class Recipient:
     channel: str  # TELEGRAM or WEBHOOK
     target: str  # chat id, or webhook URL
     language: str
+
+
+# The country whose people mostly write in a language; where a language is shared (Malay,
+# Chinese, Tamil, English) the deployment's default country stays.
+_HOME_COUNTRY = {"id": "ID", "th": "TH", "vi": "VN", "fil": "PH", "km": "KH", "lo": "LA", "my": "MM", "tet": "TL",
+                 "pt": "TL", "ms": "MY"}
+
+
+def guess_country(language_code: str | None, detected_language: str | None, countries: tuple[str, ...]) -> str:
+    """The served country a new report most likely belongs to, before the citizen says so.
+
+    A region in Telegram's language code (``en-SG``) wins, then the home country of the
+    citizen's language; otherwise the first served country.
+    """
+    if language_code and "-" in language_code.replace("_", "-"):
+        region = language_code.replace("_", "-").split("-")[-1].upper()
+        if region in ASEAN_COUNTRIES and region in countries:
+            return region
+    for language in (negotiate(language_code), detected_language):
+        country = _HOME_COUNTRY.get(language or "")
+        if country in countries:
+            return country
+    return countries[0]
 
 
 def recipients_for(country: str, settings: Settings) -> list[Recipient]:

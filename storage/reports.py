@@ -179,6 +179,14 @@ class ReportStore:
                 [(report_id, message_row, a.kind, a.file_id, a.file_unique_id, a.file_size, a.mime_type,
                   a.file_name, message.text or None) for a in message.attachments],
             )
+        await self._insert_indicators(tx, report_id, indicators)
+
+    async def replace_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
+        await tx.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
+        await self._insert_indicators(tx, report_id, indicators)
+
+    @staticmethod
+    async def _insert_indicators(tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
         if indicators:
             await tx.execute_many(
                 "INSERT INTO indicators (report_id, kind, value) VALUES (?, ?, ?)"

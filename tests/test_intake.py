@@ -193,3 +193,26 @@ async def test_choosing_another_served_country_routes_to_that_countrys_contact(
     clock.advance(timedelta(seconds=20).total_seconds())
     assert [d.contact_name for d in await h.outbox.due(clock())] == ["ScamShield"]
     await h.database.close()
+
+
+async def test_a_new_report_starts_in_the_country_of_the_citizens_language(
+        make_settings: Callable[..., Settings], clock: Clock) -> None:
+    settings = make_settings(
+        deployment={"countries": ["MY", "TH"]},
+        contacts=[{"country": "MY", "name": "NSRC", "telegram_chat_id": -1001, "language": "ms"},
+                  {"country": "TH", "name": "Thai Police", "telegram_chat_id": -1003, "language": "th"}])
+    h = Harness(settings, clock)
+    await h.database.open()
+    thai = await h.intake.receive(h.message("มิจฉาชีพโทรมา ให้โอนเงิน โทร 081-234-5678", user=1, language_code="th"))
+    english = await h.intake.receive(h.message("fake courier call, pay now", user=2, language_code="en"))
+    assert thai.report is not None and english.report is not None
+    assert thai.report.reference.startswith("TH-") and english.report.reference.startswith("MY-")
+    stored = await h.reports.find(thai.report.reference)
+    assert stored is not None and [i.value for i in stored.indicators] == ["+66812345678"]
+    # Told otherwise, the report moves and its local numbers are read in the new numbering plan.
+    moved = await h.intake.receive(h.message("scam call 012-345 6789", user=3, language_code="th"))
+    assert moved.report is not None
+    await h.intake.answer(next(_update_ids), 3, moved.report.reference, FollowUpStep.COUNTRY, "MY")
+    stored = await h.reports.find(moved.report.reference)
+    assert stored is not None and [i.value for i in stored.indicators] == ["+60123456789"]
+    await h.database.close()

@@ -1,0 +1,213 @@
+"""``harmline demo``: citizens in five languages report to a bot serving four countries; the
+conversation, the stored reports and what each national contact received are printed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shutil
+import tempfile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from botapi_server import FakeUser, SentMessage
+from demo.environment import LocalDeployment
+
+COUNTRIES = ["MY", "ID", "TH", "VN"]
+CONTACTS = [
+    {"country": "MY", "name": "National Scam Response Centre (MY)", "language": "ms",
+     "telegram_chat_id": -1001000000001, "webhook_url": "", "webhook_secret": ""},
+    {"country": "ID", "name": "Indonesia Anti-Scam Centre", "language": "id", "telegram_chat_id": -1001000000002},
+    {"country": "TH", "name": "Thai Police Cyber Taskforce", "language": "th", "telegram_chat_id": -1001000000003},
+    {"country": "VN", "name": "Viet Nam Anti-Fraud Portal", "language": "vi", "telegram_chat_id": -1001000000004},
+]
+WIDTH = 100
+
+
+class Transcript:
+    """Drives one citizen and prints both sides of the conversation."""
+
+    def __init__(self, local: LocalDeployment, user: FakeUser, name: str) -> None:
+        self.local, self.user, self.name = local, user, name
+        self.seen = 0
+
+    async def bot_replies(self) -> list[SentMessage]:
+        await self.local.server.wait_idle(timeout=10)
+        messages = self.local.server.messages_to(self.user.id)
+        fresh, self.seen = messages[self.seen:], len(messages)
+        for message in fresh:
+            buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
+            _say("🤖 bot", message.plain_text + buttons)
+        return fresh
+
+    async def says(self, text: str) -> list[SentMessage]:
+        _say(f"👤 {self.name}", text)
+        self.user.send_text(text)
+        return await self.bot_replies()
+
+    async def forwards(self, text: str, origin: dict[str, object], origin_name: str) -> list[SentMessage]:
+        _say(f"👤 {self.name}", f"(forwards a message from {origin_name}) {text}")
+        self.user.forward_text(text, origin=origin)
+        return await self.bot_replies()
+
+    async def sends_album(self, captions: list[str | None]) -> list[SentMessage]:
+        _say(f"👤 {self.name}", f"(sends {len(captions)} screenshots) {captions[0] or ''}")
+        self.user.send_album(captions)
+        return await self.bot_replies()
+
+    async def taps(self, label: str | Callable[[str], bool]) -> list[SentMessage]:
+        message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
+        # An edited question keeps its message: show the edit as a fresh bot line.
+        match = label if callable(label) else (lambda text: text == label)
+        index = next(i for i, text in enumerate(message.button_texts()) if match(text))
+        _say(f"👆 {self.name}", f"taps [{message.button_texts()[index]}]")
+        edits_before = len(message.edits)
+        self.user.press(message, message.button_data()[index])
+        fresh = await self.bot_replies()
+        if len(message.edits) > edits_before:
+            buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
+            _say("🤖 bot", "(edits its question) " + message.plain_text + buttons)
+        return fresh
+
+
+def _say(who: str, text: str) -> None:
+    lines = text.splitlines() or [""]
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped += textwrap.wrap(line, WIDTH - 16) or [""]
+    print(f"  {who:<14}{wrapped[0]}")
+    for line in wrapped[1:]:
+        print(" " * 16 + line)
+
+
+def _heading(title: str) -> None:
+    print("\n" + "═" * WIDTH + f"\n  {title}\n" + "═" * WIDTH)
+
+
+async def _play(local: LocalDeployment) -> None:
+    server = local.server
+    _heading("1. Citizens report (the bot serves Malaysia, Indonesia, Thailand and Viet Nam)")
+
+    print("\n— Aisyah, Malaysia, Telegram set to Malay —")
+    aisyah = Transcript(local, server.user(7001, "Aisyah", language_code="ms"), "Aisyah")
+    await aisyah.says("/start")
+    await aisyah.says("Tahniah! Anda menang hadiah wang tunai RM5,000 daripada Bank Negara. Sila klik "
+                      "hxxps://bnm-hadiah[.]com/tuntut dan bayar yuran pemprosesan RM150. WhatsApp 012-345 6789")
+    await aisyah.taps(lambda text: text.startswith("Malaysia"))
+    await aisyah.taps("WhatsApp")
+    await aisyah.taps(lambda text: text in ("Ya", "Yes"))
+    await aisyah.says("RM 150")
+
+    print("\n— Budi, Indonesia, forwards a gambling promotion from a channel —")
+    budi = Transcript(local, server.user(7002, "Budi", language_code="id"), "Budi")
+    origin = FakeUser.origin_channel(-1009988776655, "SLOT GACOR 88 RESMI", username="slotgacor88resmi")
+    await budi.forwards("🔥 SLOT GACOR hari ini! Deposit 10rb langsung MAXWIN, bonus new member 100%. "
+                        "Daftar di www.gacor88-resmi.vip, WA 0812-3456-7890", origin, "channel SLOT GACOR 88 RESMI")
+    await budi.taps(lambda text: text.startswith("Indonesia"))
+    await budi.taps(lambda text: text in ("Kirim sekarang", "Send now") or "sekarang" in text.lower())
+
+    print("\n— Somchai, Thailand, sends screenshots, then the text —")
+    somchai = Transcript(local, server.user(7003, "Somchai", language_code="th"), "Somchai")
+    await somchai.sends_album(["เพจนี้อ้างว่าเป็นธนาคาร ให้กรอกรหัส OTP", None])
+    await somchai.says("มิจฉาชีพโทรมาอ้างว่าเป็นตำรวจ บอกว่าบัญชีของคุณถูกระงับ ให้โอนเงินไปที่บัญชีปลอดภัย โทร 081-234-5678")
+    await somchai.taps(lambda text: "ไทย" in text or text == "Thailand")
+    await somchai.taps("Facebook")
+    await somchai.taps(lambda text: text in ("ไม่", "ไม่ใช่", "No"))
+
+    print("\n— Linh, Viet Nam, skips the questions —")
+    linh = Transcript(local, server.user(7004, "Linh", language_code="vi"), "Linh")
+    await linh.says("Tôi bị lừa đảo: họ tuyển cộng tác viên làm nhiệm vụ online, hoa hồng 30%, bắt chuyển khoản "
+                    "trước 2.000.000đ vào tài khoản Vietcombank. Zalo 0912 345 678")
+    await linh.taps(lambda text: "Việt" in text or text == "Vietnam")
+    await linh.taps(lambda text: text in ("Bỏ qua", "Skip"))
+    await linh.taps(lambda text: text in ("Bỏ qua", "Skip"))
+
+    print("\n— John, Malaysia, English, asks where his report is —")
+    john = Transcript(local, server.user(7005, "John", language_code="en"), "John")
+    await john.says("Got a call from 'Pos Laju' saying my parcel has illegal items and I must pay RM2,000 "
+                    "to the police officer, call back +60 3-2345 6789")
+    await john.taps(lambda text: text.startswith("Malaysia"))
+    await john.taps("Send now")
+    await asyncio.sleep(1.5)
+    await john.says("/myreports")
+
+
+async def _wait_for_deliveries(local: LocalDeployment) -> None:
+    for _ in range(150):
+        counts = await local.services.outbox.counts()
+        if not counts.get("pending"):
+            return
+        await asyncio.sleep(0.1)
+
+
+async def _show_reports(local: LocalDeployment) -> None:
+    _heading("2. Stored reports (SQLite, WAL)")
+    rows = await local.services.database.fetch_all(
+        "SELECT r.reference, r.country, r.detected_language, r.language_confidence, r.category, r.platform,"
+        " r.loss_amount, r.status, (SELECT COUNT(*) FROM evidence e WHERE e.report_id = r.id) AS evidence,"
+        " (SELECT GROUP_CONCAT(kind || ' ' || value, ', ') FROM indicators i WHERE i.report_id = r.id) AS found"
+        " FROM reports r ORDER BY r.id")
+    print(f"  {'reference':<12} {'cc':<3} {'lang':<9} {'category':<17} {'platform':<10} {'loss':<8} "
+          f"{'status':<10} ev  indicators")
+    for row in rows:
+        language = f"{row['detected_language']} {row['language_confidence']:.2f}"
+        print(f"  {row['reference']:<12} {row['country']:<3} {language:<9} {row['category']:<17} "
+              f"{row['platform'] or '-':<10} {row['loss_amount'] or '-':<8} {row['status']:<10} "
+              f"{row['evidence']:<3} {row['found'] or '-'}")
+    counts = await local.services.outbox.counts()
+    print("\n  outbox: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())))
+
+
+def _show_contacts(local: LocalDeployment) -> None:
+    _heading("3. What each national contact received (in the contact's language)")
+    assert local.settings is not None
+    for contact in local.settings.contacts:
+        if contact.telegram_chat_id is None:
+            continue
+        messages = local.server.messages_to(contact.telegram_chat_id)
+        print(f"\n— {contact.name} — Telegram chat {contact.telegram_chat_id} — {len(messages)} message(s)")
+        for message in messages:
+            if message.media_type:
+                print(f"    [{message.media_type}] {message.plain_text}")
+            else:
+                for line in message.plain_text.splitlines():
+                    for piece in textwrap.wrap(line, WIDTH - 6) or [""]:
+                        print("    │ " + piece)
+                print("    └" + "─" * 40)
+    print(f"\n— webhook {local.receiver.url} (signed JSON, for the centre's case system)")
+    for hook in local.receiver.received:
+        body = hook.body
+        print(f"    POST {body['reference']} signature_valid={hook.signature_valid} "
+              f"idempotency_key={hook.idempotency_key} category={body['category']} platform={body['platform']}")
+        print("      indicators: " + json.dumps(body["indicators"], ensure_ascii=False))
+
+
+async def run_demo(keep_database: str | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    workdir = Path(tempfile.mkdtemp(prefix="harmline-demo-"))
+    database = keep_database or str(workdir / "harmline-demo.db")
+
+    def contacts(document: dict[str, object]) -> dict[str, object]:
+        # The Malaysian centre also takes reports by webhook: point it at the loopback receiver.
+        local_contacts = [dict(contact) for contact in CONTACTS]
+        receiver_contact = document["contacts"][0]  # type: ignore[index]
+        local_contacts[0]["webhook_url"] = receiver_contact["webhook_url"]
+        local_contacts[0]["webhook_secret"] = receiver_contact["webhook_secret"]
+        return {**document, "contacts": local_contacts, "deployment": {"countries": COUNTRIES}}
+
+    print("harmline demo: an embedded Bot API server on 127.0.0.1, the real bot polling it, "
+          f"database {database}")
+    try:
+        async with LocalDeployment(database, config=contacts) as local:
+            await _play(local)
+            await _wait_for_deliveries(local)
+            await _show_reports(local)
+            _show_contacts(local)
+    finally:
+        if keep_database is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print("\nDone. Run it for real: copy harmline.example.toml, set the token, `harmline run --config FILE`.")
+    return 0
