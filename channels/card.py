@@ -9,7 +9,14 @@ from __future__ import annotations
 from html import escape
 
 from i18n import Catalogs
-from i18n.labels import CATEGORY_LABELS, PLATFORM_LABELS, country_name, language_name
+from i18n.labels import (
+    CATEGORY_LABELS,
+    INDICATOR_LABELS,
+    ORIGIN_LABELS,
+    PLATFORM_LABELS,
+    country_name,
+    language_name,
+)
 from reports.indicators import defang
 from reports.model import Report
 
@@ -59,12 +66,14 @@ def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
     ]
     if report.indicators:
         lines.append(_field(_("Indicators"), ""))
-        lines += [f"• {escape(i.kind)}: <code>{escape(defang(i.value))}</code>" for i in report.indicators[:15]]
+        lines += [f"• {escape(_(INDICATOR_LABELS.get(i.kind, i.kind)))}: <code>{escape(defang(i.value))}</code>"
+                  for i in report.indicators[:15]]
     origins = [m.origin for m in report.messages if m.origin is not None]
     forwarded_from = _("Forwarded from")
     for origin in dict.fromkeys(origins):
         when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
-        lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(origin.type)}){when}"))
+        kind = _(ORIGIN_LABELS.get(origin.type, origin.type))
+        lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(kind)}){when}"))
     if report.evidence:
         lines.append(escape(_("Evidence: {count} file(s), attached below.").format(count=len(report.evidence))))
     lines.append("<i>" + escape(_("The reporter's identity is withheld.")) + "</i>")

@@ -31,15 +31,21 @@ class Transcript:
 
     def __init__(self, local: LocalDeployment, user: FakeUser, name: str) -> None:
         self.local, self.user, self.name = local, user, name
-        self.seen = 0
+        self.edits: dict[int, int] = {}  # message id -> edits already shown
 
     async def bot_replies(self) -> list[SentMessage]:
+        """Print what the bot sent or edited since the last look; return the new messages."""
         await self.local.server.wait_idle(timeout=10)
-        messages = self.local.server.messages_to(self.user.id)
-        fresh, self.seen = messages[self.seen:], len(messages)
-        for message in fresh:
+        fresh = []
+        for message in self.local.server.messages_to(self.user.id):
+            shown = self.edits.get(message.message_id)
+            if shown == len(message.edits):
+                continue
             buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
-            _say("🤖 bot", message.plain_text + buttons)
+            if shown is None:
+                fresh.append(message)
+            _say("🤖 bot", ("" if shown is None else "(edits its message) ") + message.plain_text + buttons)
+            self.edits[message.message_id] = len(message.edits)
         return fresh
 
     async def says(self, text: str) -> list[SentMessage]:
@@ -59,17 +65,11 @@ class Transcript:
 
     async def taps(self, label: str | Callable[[str], bool]) -> list[SentMessage]:
         message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
-        # An edited question keeps its message: show the edit as a fresh bot line.
         match = label if callable(label) else (lambda text: text == label)
         index = next(i for i, text in enumerate(message.button_texts()) if match(text))
         _say(f"👆 {self.name}", f"taps [{message.button_texts()[index]}]")
-        edits_before = len(message.edits)
         self.user.press(message, message.button_data()[index])
-        fresh = await self.bot_replies()
-        if len(message.edits) > edits_before:
-            buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
-            _say("🤖 bot", "(edits its question) " + message.plain_text + buttons)
-        return fresh
+        return await self.bot_replies()
 
 
 def _say(who: str, text: str) -> None:

@@ -13,6 +13,7 @@ from handlers.language import on_language_chosen, user_language
 from handlers.moderation import on_moderator_confirm
 from handlers.reporting import show_next
 from reports.intake import IntakeResult, Outcome
+from reports.model import ReportStatus
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ async def _on_followup(update: Update, context: HarmlineContext,
         return
     if result.outcome is Outcome.STALE:
         _ = context.gettext(result.language)
-        await query.answer(_("This report has already been sent; its questions are closed."))
+        if result.report is not None and result.report.status is ReportStatus.COLLECTING:
+            await query.answer(_("This question was already answered."))
+        else:
+            await query.answer(_("This report has already been sent; its questions are closed."))
         return
     await query.answer()
     message_id = query.message.message_id if query.message else None

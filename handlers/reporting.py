@@ -14,7 +14,7 @@ from handlers.incoming import incoming_message
 from handlers.keyboards import followup_keyboard, question
 from handlers.language import user_language
 from reports.intake import IntakeResult, Outcome
-from reports.model import FollowUpStep, Report
+from reports.model import Report
 from routing import recipients_for
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ async def show_next(context: HarmlineContext, result: IntakeResult, *, edit_mess
     markup = followup_keyboard(report.reference, report.followup_step, context.settings.countries,
                                result.language, _)
     text = escape(question(report.followup_step, _))
-    if edit_message_id is not None and report.followup_step is not FollowUpStep.AMOUNT:
+    if edit_message_id is not None:
+        # One question message, edited in place: old buttons never linger under a newer question.
         await context.bot.edit_message_text(text, chat_id, edit_message_id, parse_mode=ParseMode.HTML,
                                             reply_markup=markup)
         return

@@ -31,6 +31,20 @@ PLATFORM_LABELS: dict[Platform, str] = {
     Platform.OTHER: N_("Other"),
 }
 
+INDICATOR_LABELS: dict[str, str] = {
+    "phone": N_("Phone"),
+    "url": N_("Link"),
+    "email": N_("E-mail"),
+}
+
+# Who wrote a forwarded message (Telegram's MessageOrigin types).
+ORIGIN_LABELS: dict[str, str] = {
+    "user": N_("user"),
+    "hidden_user": N_("user with a hidden account"),
+    "chat": N_("group"),
+    "channel": N_("channel"),
+}
+
 _BABEL_LOCALES = {"fil": "fil", "tet": "pt", "zh": "zh_Hans"}
 
 
