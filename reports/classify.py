@@ -31,7 +31,8 @@ _LEXICON: dict[Category, tuple[str, ...]] = {
     ),
     Category.SCAM: (
         # en
-        "otp", "verify your account", "account suspended", "account blocked", "click the link",
+        "otp", "verify your account", "account suspended", "account blocked", "click the link", "phishing",
+        "suspended", "is blocked", "log in at", "login at", "verify now",
         "won a prize", "you have won", "congratulations", "claim your", "investment", "guaranteed return",
         "profit", "part time job", "part-time", "task", "commission", "loan", "transfer", "pay a fee",
         "processing fee", "parcel", "customs", "police", "arrest", "bank negara", "crypto", "usdt",

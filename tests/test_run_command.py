@@ -1,0 +1,62 @@
+"""`python bot.py run --config FILE` as an operator starts it, against a Bot API server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from botapi_server import BotApiServer
+from tests.test_e2e import reference_in
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTACT = -1004242
+
+
+async def test_the_run_command_acknowledges_in_the_citizens_language_and_forwards(tmp_path: Path) -> None:
+    async with BotApiServer(token="7777:OPERATOR") as server:
+        config = tmp_path / "harmline.toml"
+        config.write_text(f"""
+[telegram]
+token = "ignored:because-env-wins"
+base_url = "{server.base_url}"
+base_file_url = "{server.base_file_url}"
+rate_limit = true
+
+[storage]
+database = "reports.db"
+
+[deployment]
+countries = ["MY"]
+
+[intake]
+merge_window_seconds = 1
+
+[[contacts]]
+country = "MY"
+name = "National Scam Response Centre"
+telegram_chat_id = {CONTACT}
+language = "ms"
+""", encoding="utf-8")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "bot.py"), "run", "--config", str(config),
+            env={**os.environ, "HARMLINE_BOT_TOKEN": "7777:OPERATOR"}, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            citizen = server.user(4242, "Siti", language_code="ms")
+            citizen.send_text("Saya kena tipu, mereka minta bayar yuran untuk pinjaman segera 012-345 6789")
+            ack, question = await server.wait_for_messages(citizen.id, 2, timeout=30)
+            reference = reference_in(ack)
+            assert ack.plain_text.startswith("Terima kasih. Laporan anda telah diterima.")
+            citizen.press(question, question.button_data()[-1])
+            card = await server.wait_for(lambda m: m.chat_id == CONTACT, timeout=15)
+            assert reference in card.plain_text and "Siti" not in card.plain_text
+            assert (tmp_path / "reports.db").exists()  # relative to the config file
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        log = output.decode()
+        assert process.returncode == 0, log
+        assert "7777:OPERATOR" not in log  # the token (in every Bot API URL) never reaches the log
