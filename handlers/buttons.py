@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from handlers import callback_data
+from handlers.callbacks import answer
 from handlers.citizen import on_erase_confirmed
 from handlers.context import HarmlineContext
 from handlers.language import on_language_chosen, user_language
@@ -26,7 +27,7 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
     if action is None:
         log.warning("unknown or forged button data %r from user %d", query.data, update.effective_user.id)
         _ = context.gettext(await user_language(update, context))
-        await query.answer(_("This button is no longer valid."), show_alert=False)
+        await answer(query, _("This button is no longer valid."))
         return
     if isinstance(action, callback_data.ChooseLanguage):
         await on_language_chosen(update, context, action)
@@ -54,10 +55,10 @@ async def _on_followup(update: Update, context: HarmlineContext,
     if result.outcome is Outcome.STALE:
         _ = context.gettext(result.language)
         if result.report is not None and result.report.status is ReportStatus.COLLECTING:
-            await query.answer(_("This question was already answered."))
+            await answer(query, _("This question was already answered."))
         else:
-            await query.answer(_("This report has already been sent; its questions are closed."))
+            await answer(query, _("This report has already been sent; its questions are closed."))
         return
-    await query.answer()
+    await answer(query)
     message_id = query.message.message_id if query.message else None
     await show_next(context, result, edit_message_id=message_id)

@@ -7,6 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers import callback_data
+from handlers.callbacks import answer
 from handlers.context import HarmlineContext
 from handlers.language import user_language
 from i18n import Gettext
@@ -152,7 +153,7 @@ async def on_erase_confirmed(update: Update, context: HarmlineContext, action: c
     if query is None or user is None:
         return
     _ = context.gettext(await user_language(update, context))
-    await query.answer()
+    await answer(query)
     if not action.confirmed:
         await query.edit_message_text(_("Nothing was erased."))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from telegram import (
@@ -50,12 +51,17 @@ def attachments_of(message: Message) -> tuple[Attachment, ...]:
     return ()
 
 
+def has_words(text: str) -> bool:
+    """False for text made only of spaces and invisible characters (zero-width, direction marks)."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs") for char in text)
+
+
 def incoming_message(update_id: int, message: Message) -> IncomingMessage | None:
     """The report content of ``message``, or None if it carries nothing we can take."""
     user = message.from_user
     text = message.text or message.caption or ""
     attachments = attachments_of(message)
-    if user is None or (not text.strip() and not attachments):
+    if user is None or (not has_words(text) and not attachments):
         return None
     return IncomingMessage(
         update_id=update_id,

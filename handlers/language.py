@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers import callback_data
+from handlers.callbacks import answer
 from handlers.context import HarmlineContext
 from handlers.keyboards import language_keyboard
 from i18n import LANGUAGES
@@ -32,9 +33,9 @@ async def on_language_chosen(update: Update, context: HarmlineContext, action: c
     if query is None or update.effective_user is None:
         return
     if action.language not in LANGUAGES:
-        await query.answer()
+        await answer(query)
         return
     await context.services.intake.set_language(update.effective_user.id, action.language)
     _ = context.gettext(action.language)
-    await query.answer()
+    await answer(query)
     await query.edit_message_text(_("Language set: {language}.").format(language=LANGUAGES[action.language]))

@@ -12,6 +12,7 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from handlers import callback_data
+from handlers.callbacks import answer
 from handlers.context import HarmlineContext
 from handlers.language import user_language
 from reports.intake import Outcome
@@ -30,12 +31,12 @@ async def on_moderator_confirm(update: Update, context: HarmlineContext,
         return
     if result.outcome is Outcome.REFUSED:
         log.warning("user %d is not a moderator for %s; refused", user.id, action.reference)
-        await query.answer(_("Only moderators of this report's country can do this."), show_alert=True)
+        await answer(query, _("Only moderators of this report's country can do this."), alert=True)
         return
     if result.outcome is Outcome.STALE:
-        await query.answer(_("This report was already decided."), show_alert=True)
+        await answer(query, _("This report was already decided."), alert=True)
         return
-    await query.answer()
+    await answer(query)
     message = query.message
     if isinstance(message, Message) and message.text:
         # The buttons give way to the decision, so nobody decides the same report twice.
