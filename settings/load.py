@@ -70,6 +70,12 @@ class _Table:
             raise ConfigError(f"{self.key(name)}: must not be empty")
         return value
 
+    def positive(self, name: str, kind: type[T], default: T) -> T:
+        value = self.get(name, kind, default)
+        if value <= 0:  # type: ignore[operator]
+            raise ConfigError(f"{self.key(name)}: must be greater than 0, got {value!r}")
+        return value
+
     def strings(self, name: str, default: Any = _MISSING) -> list[str]:
         values = self.get(name, list, default)
         for index, item in enumerate(values):
@@ -112,12 +118,6 @@ def _url(value: str, key: str) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError(f"{key}: {value!r} is not an http(s) URL")
-    return value
-
-
-def _positive(value: float, key: str) -> float:
-    if value <= 0:
-        raise ConfigError(f"{key}: must be greater than 0, got {value!r}")
     return value
 
 
@@ -189,34 +189,24 @@ def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
 
 
 def _delivery(table: _Table) -> DeliverySettings:
+    defaults = DeliverySettings()
     delivery = DeliverySettings(
         redirect_chat_id=table.get("redirect_chat_id", int, None),
-        max_attempts=int(_positive(table.get("max_attempts", int, DeliverySettings.max_attempts),
-                                   table.key("max_attempts"))),
-        backoff_base_seconds=_positive(table.get("backoff_base_seconds", float,
-                                                 DeliverySettings.backoff_base_seconds),
-                                       table.key("backoff_base_seconds")),
-        backoff_max_seconds=_positive(table.get("backoff_max_seconds", float,
-                                                DeliverySettings.backoff_max_seconds),
-                                      table.key("backoff_max_seconds")),
-        webhook_timeout_seconds=_positive(table.get("webhook_timeout_seconds", float,
-                                                    DeliverySettings.webhook_timeout_seconds),
-                                          table.key("webhook_timeout_seconds")),
+        max_attempts=table.positive("max_attempts", int, defaults.max_attempts),
+        backoff_base_seconds=table.positive("backoff_base_seconds", float, defaults.backoff_base_seconds),
+        backoff_max_seconds=table.positive("backoff_max_seconds", float, defaults.backoff_max_seconds),
+        webhook_timeout_seconds=table.positive("webhook_timeout_seconds", float, defaults.webhook_timeout_seconds),
     )
     table.finish()
     return delivery
 
 
 def _intake(table: _Table) -> IntakeSettings:
+    defaults = IntakeSettings()
     intake = IntakeSettings(
-        merge_window_seconds=_positive(table.get("merge_window_seconds", float,
-                                                 IntakeSettings.merge_window_seconds),
-                                       table.key("merge_window_seconds")),
-        followup_window_seconds=_positive(table.get("followup_window_seconds", float,
-                                                    IntakeSettings.followup_window_seconds),
-                                          table.key("followup_window_seconds")),
-        max_text_length=int(_positive(table.get("max_text_length", int, IntakeSettings.max_text_length),
-                                      table.key("max_text_length"))),
+        merge_window_seconds=table.positive("merge_window_seconds", float, defaults.merge_window_seconds),
+        followup_window_seconds=table.positive("followup_window_seconds", float, defaults.followup_window_seconds),
+        max_text_length=table.positive("max_text_length", int, defaults.max_text_length),
     )
     table.finish()
     return intake

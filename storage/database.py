@@ -63,15 +63,13 @@ class Database:
             await connection.execute("COMMIT")
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """A read outside any transaction (waits for an open one to finish)."""
         async with self._lock:
-            cursor = await self.connection.execute(sql, params)
-            rows = await cursor.fetchall()
-            await cursor.close()
-            return list(rows)
+            return await Transaction(self.connection).fetch_all(sql, params)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
+        async with self._lock:
+            return await Transaction(self.connection).fetch_one(sql, params)
 
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT MAX(version) AS version FROM schema_migrations")
