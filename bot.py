@@ -25,6 +25,7 @@ from channels.webhook import WebhookChannel
 from delivery import Channel, OutboxWorker
 from handlers import register_handlers
 from handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
+from handlers.ordering import PerChatOrderedProcessor
 from i18n import Catalogs
 from reports.classify import KeywordClassifier
 from reports.intake import Intake, utc_now
@@ -55,6 +56,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         .context_types(ContextTypes(context=HarmlineContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(PerChatOrderedProcessor())
     )
     if settings.telegram.rate_limit:
         # Telegram's flood limits; 429 answers are retried by the outbox worker, not here.

@@ -60,5 +60,4 @@ async def _on_followup(update: Update, context: HarmlineContext,
             await answer(query, _("This report has already been sent; its questions are closed."))
         return
     await answer(query)
-    message_id = query.message.message_id if query.message else None
-    await show_next(context, result, edit_message_id=message_id)
+    await show_next(context, result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -43,69 +43,69 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
         return
     _ = context.gettext(result.language)
     report = result.report
-    truncated = len(incoming.text) > context.settings.intake.max_text_length
     if result.outcome is Outcome.CREATED:
-        text = _("Thank you. Your report has been received.\nReference: <b>{ref}</b>\n\n"
-                 "It will be forwarded to {contact}. Your name and phone number are not shared. "
-                 "You can check it at any time with /status {ref}.").format(
-            ref=report.reference, contact=escape(contact_names(report, context)))
-        if truncated:
-            text += "\n\n" + _("Your message was very long: only the beginning was kept.")
-        await message.reply_html(text)
-        await ask_followup(context, report, result.language)
+        # One message: the acknowledgement with the reference, and under it the first question.
+        # It is edited in place as questions are answered, so the reference always stays in view.
+        text = followup_text(report, context, result.language)
+        if len(incoming.text) > context.settings.intake.max_text_length:
+            text += "\n\n" + escape(_("Your message was very long: only the beginning was kept."))
+        sent = await message.reply_html(text, reply_markup=_keyboard(report, context, result.language))
+        await context.services.intake.set_followup_message(report, sent.message_id)
     elif result.outcome is Outcome.ADDED:
         await message.reply_html(_("Added to your report <b>{ref}</b>.").format(ref=report.reference))
     elif result.outcome is Outcome.ANSWERED:
         await show_next(context, result)
 
 
-async def ask_followup(context: HarmlineContext, report: Report, language: str) -> None:
-    """Send the current follow-up question as a new message (and remember it, to edit it later)."""
-    if report.followup_step is None or report.reporter_chat_id is None:
-        return
+def acknowledgement(report: Report, context: HarmlineContext, language: str) -> str:
     _ = context.gettext(language)
-    sent = await context.bot.send_message(
-        report.reporter_chat_id,
-        escape(question(report.followup_step, _)),
-        parse_mode=ParseMode.HTML,
-        reply_markup=followup_keyboard(report.reference, report.followup_step, context.settings.countries,
-                                       language, _),
-    )
-    await context.services.intake.set_followup_message(report, sent.message_id)
+    return _("Thank you. Your report has been received.\nReference: <b>{ref}</b>\n\n"
+             "It will be forwarded to {contact}. Your name and phone number are not shared. "
+             "You can check it at any time with /status {ref}.").format(
+        ref=report.reference, contact=escape(contact_names(report, context)))
 
 
-async def show_next(context: HarmlineContext, result: IntakeResult, *, edit_message_id: int | None = None) -> None:
-    """After an answer: the next question, or the closing message once the report is complete."""
+def followup_text(report: Report, context: HarmlineContext, language: str) -> str:
+    """The acknowledgement, then the open question or, once complete, what happens now."""
+    _ = context.gettext(language)
+    if report.followup_step is not None:
+        below = question(report.followup_step, _)
+    elif context.settings.review == "before_forward":
+        below = _("Thank you. Report {ref} is complete. A moderator will review it before it is "
+                  "forwarded to {contact}.").format(ref=report.reference, contact=contact_names(report, context))
+    else:
+        below = _("Thank you. Report {ref} is complete and is being forwarded to {contact}.").format(
+            ref=report.reference, contact=contact_names(report, context))
+    return acknowledgement(report, context, language) + "\n\n<b>" + escape(below) + "</b>"
+
+
+def _keyboard(report: Report, context: HarmlineContext, language: str) -> InlineKeyboardMarkup | None:
+    if report.followup_step is None:
+        return None
+    return followup_keyboard(report.reference, report.followup_step, context.settings.countries, language,
+                             context.gettext(language))
+
+
+async def show_next(context: HarmlineContext, result: IntakeResult) -> None:
+    """After an answer: the next question, or the closing words once the report is complete."""
     report = result.report
     if report is None or report.reporter_chat_id is None:
         return
-    _ = context.gettext(result.language)
-    chat_id = report.reporter_chat_id
-    if report.followup_step is None:
-        text = escape(_("Thank you. Report {ref} is complete and is being forwarded to {contact}.").format(
-            ref=report.reference, contact=contact_names(report, context)))
-        if context.settings.review == "before_forward":
-            text = escape(_("Thank you. Report {ref} is complete. A moderator will review it before it is "
-                            "forwarded to {contact}.").format(ref=report.reference,
-                                                              contact=contact_names(report, context)))
-        await _edit_or_send(context, chat_id, edit_message_id or report.followup_message_id, text)
-        return
-    markup = followup_keyboard(report.reference, report.followup_step, context.settings.countries,
-                               result.language, _)
-    text = escape(question(report.followup_step, _))
-    if edit_message_id is not None:
-        # One question message, edited in place: old buttons never linger under a newer question.
-        await context.bot.edit_message_text(text, chat_id, edit_message_id, parse_mode=ParseMode.HTML,
-                                            reply_markup=markup)
-        return
-    await ask_followup(context, report, result.language)
+    await edit_followup(context, report, result.language)
 
 
-async def _edit_or_send(context: HarmlineContext, chat_id: int, message_id: int | None, text: str) -> None:
-    if message_id is not None:
+async def edit_followup(context: HarmlineContext, report: Report, language: str) -> None:
+    """Bring the report's question message up to date (a new message if it cannot be edited)."""
+    if report.reporter_chat_id is None:
+        return
+    text, markup = followup_text(report, context, language), _keyboard(report, context, language)
+    if report.followup_message_id is not None:
         try:
-            await context.bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML)
+            await context.bot.edit_message_text(text, report.reporter_chat_id, report.followup_message_id,
+                                                parse_mode=ParseMode.HTML, reply_markup=markup)
             return
-        except BadRequest as error:  # the question was deleted or is too old to edit
-            log.info("could not edit follow-up message: %s", error.message)
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        except BadRequest as error:  # deleted by the citizen, or too old to edit
+            log.info("could not edit the questions of %s: %s", report.reference, error.message)
+    sent = await context.bot.send_message(report.reporter_chat_id, text, parse_mode=ParseMode.HTML,
+                                          reply_markup=markup)
+    await context.services.intake.set_followup_message(report, sent.message_id)

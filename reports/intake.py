@@ -191,9 +191,9 @@ class Intake:
         return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
     async def set_followup_message(self, report: Report, message_id: int) -> None:
-        async with self.database.transaction() as tx:
-            report.followup_message_id = message_id
-            await self.reports.update_report(tx, report)
+        """Remember the message holding the questions, to edit it as they are answered."""
+        report.followup_message_id = message_id
+        await self.reports.set_followup_message(report.id, message_id)
 
     async def _own_collecting(self, tx: Transaction, update_id: int, user_id: int, reference: str,
                               now: datetime) -> Report | IntakeResult:

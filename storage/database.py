@@ -62,6 +62,11 @@ class Database:
                 raise
             await connection.execute("COMMIT")
 
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One statement on its own (SQLite makes a single statement atomic): no BEGIN/COMMIT trips."""
+        async with self._lock:
+            return await Transaction(self.connection).execute(sql, params)
+
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         """A read outside any transaction (waits for an open one to finish)."""
         async with self._lock:
@@ -97,7 +102,11 @@ class Database:
 
 
 class Transaction:
-    """Statements inside one open transaction."""
+    """Statements inside one open transaction.
+
+    Each method is one round trip to aiosqlite's thread (the main cost of a write here), so
+    cursors are left to the garbage collector instead of a separate ``close`` trip.
+    """
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
@@ -105,15 +114,12 @@ class Transaction:
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return the number of rows it changed."""
         cursor = await self._connection.execute(sql, params)
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        return cursor.rowcount
 
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an INSERT; return the new row's id."""
         cursor = await self._connection.execute(sql, params)
         row_id = cursor.lastrowid
-        await cursor.close()
         if row_id is None:
             raise RuntimeError("INSERT gave no row id")
         return row_id
@@ -122,10 +128,7 @@ class Transaction:
         await self._connection.executemany(sql, rows)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        cursor = await self._connection.execute(sql, params)
-        rows = await cursor.fetchall()
-        await cursor.close()
-        return list(rows)
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)

@@ -92,14 +92,14 @@ class ReportStore:
 
     async def upsert_reporter(self, tx: Transaction, user_id: int, chat_id: int,
                               language_code: str | None, now: datetime) -> Reporter:
-        await tx.execute(
+        row = await tx.fetch_one(
             "INSERT INTO reporters (telegram_user_id, chat_id, telegram_language_code, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,"
             " telegram_language_code = COALESCE(excluded.telegram_language_code,"
-            " reporters.telegram_language_code)",
+            " reporters.telegram_language_code)"
+            " RETURNING id, telegram_user_id, chat_id, language, telegram_language_code",
             (user_id, chat_id, language_code, to_text(now)),
         )
-        row = await tx.fetch_one("SELECT * FROM reporters WHERE telegram_user_id = ?", (user_id,))
         assert row is not None
         return _reporter(row)
 
@@ -205,6 +205,9 @@ class ReportStore:
         rows = await tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
                                   (report_id,))
         return "\n\n".join(row["text"] for row in rows if row["text"])
+
+    async def set_followup_message(self, report_id: int, message_id: int) -> None:
+        await self.database.execute("UPDATE reports SET followup_message_id = ? WHERE id = ?", (message_id, report_id))
 
     async def find_in(self, tx: Transaction, reference: str) -> Report | None:
         """The report's own row only (no messages), read inside a transaction."""

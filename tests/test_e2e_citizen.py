@@ -34,14 +34,15 @@ async def test_a_report_in_each_language_is_acknowledged_in_that_language(local:
                                                                           language: str) -> None:
     citizen = local.server.user(6000, "Citizen", language_code=language)
     citizen.send_text(REPORTS[language])
-    ack, question = await local.server.wait_for_messages(citizen.id, 2)
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
     reference = reference_in(ack)
     _ = CATALOGS.gettext(language)
     expected = _(ACK).format(ref=reference, contact="National Scam Response Centre")
-    assert ack.text == expected
+    assert ack.text is not None and ack.text.startswith(expected)
     if language != "en":
-        assert ack.text != ACK.format(ref=reference, contact="National Scam Response Centre")
-    assert question.plain_text == _("Where did this happen?")
+        assert not ack.text.startswith(ACK.format(ref=reference, contact="National Scam Response Centre"))
+    assert ack.plain_text.endswith(_("Where did this happen?"))
+    assert _("Send now") in ack.button_texts()
     stored = await local.services.reports.find(reference)
     assert stored is not None and stored.detected_language == language
     assert stored.reply_language == language
@@ -65,7 +66,7 @@ async def test_language_choice_changes_every_later_answer(local: LocalDeployment
 async def test_cancel_withdraws_the_open_report(local: LocalDeployment) -> None:
     citizen = local.server.user(6002, "Ana", language_code="en")
     citizen.send_text("Sorry, this one is a mistake")
-    ack, _ = await local.server.wait_for_messages(citizen.id, 2)
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
     citizen.send_text("/cancel")
     answer = await local.server.wait_for(lambda m: m.chat_id == citizen.id and "withdrawn" in m.plain_text)
     assert reference_in(ack) in answer.plain_text
@@ -77,8 +78,8 @@ async def test_cancel_withdraws_the_open_report(local: LocalDeployment) -> None:
 async def test_deleteme_erases_the_link_but_the_contact_still_gets_the_report(local: LocalDeployment) -> None:
     citizen = local.server.user(6003, "Budi", language_code="id")
     citizen.send_text("Ada penipuan undian berhadiah, diminta transfer biaya admin ke rekening 1234567890")
-    ack, question = await local.server.wait_for_messages(citizen.id, 2)
-    citizen.press(question, question.button_data()[-1])
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
+    citizen.press(ack, ack.button_data()[-1])
     await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID)
     citizen.send_text("/deleteme")
     confirm = await local.server.wait_for(lambda m: m.chat_id == citizen.id and len(m.button_data()) == 2)
@@ -98,12 +99,12 @@ async def test_unanswered_questions_close_and_the_report_is_forwarded_whole(tmp_
                                intake={"merge_window_seconds": 0.5, "followup_window_seconds": 1.5}) as local:
         citizen = local.server.user(6004, "Lee", language_code="en")
         citizen.send_text("Fake job offer: like TikTok videos for RM50 a task, then pay to unlock commission")
-        ack, question = await local.server.wait_for_messages(citizen.id, 2)
+        [ack] = await local.server.wait_for_messages(citizen.id, 1)
         citizen.send_photo(caption="their Telegram group")
         card = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID, timeout=10)
         assert reference_in(ack) in card.plain_text
         assert "their Telegram group" in card.plain_text and "Fake job offer" in card.plain_text
         assert len(local.receiver.received) <= 1
-        closed = await local.server.wait_for(lambda m: m.message_id == question.message_id and not m.button_data(),
+        closed = await local.server.wait_for(lambda m: m.message_id == ack.message_id and not m.button_data(),
                                              timeout=10)
         assert "complete" in closed.plain_text

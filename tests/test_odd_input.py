@@ -60,7 +60,7 @@ async def test_mixed_scripts_emoji_and_rtl_marks_are_stored_as_written(local: Lo
     text = "🚨 ลงทุน crypto 💰 lợi nhuận 30% \u200f مرحبا 中文 <script>alert(1)</script> & co"
     citizen = local.server.user(7101, "Mix", language_code="en")
     citizen.send_text(text)
-    ack = (await local.server.wait_for_messages(citizen.id, 2))[0]
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
     stored = await local.services.reports.of_reporter(citizen.id)
     assert len(stored) == 1 and stored[0].reference in ack.plain_text
     full = await local.services.reports.find(stored[0].reference)

@@ -1,0 +1,35 @@
+"""One citizen's updates stay in order; a slow chat does not hold up the others."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Bot, Update
+
+from handlers.ordering import PerChatOrderedProcessor
+
+BOT = Bot("1:offline")
+
+
+def update(update_id: int, chat_id: int) -> Update:
+    return Update.de_json({"update_id": update_id, "message": {
+        "message_id": update_id, "date": 0, "text": "x", "chat": {"id": chat_id, "type": "private"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "C"}}}, BOT)
+
+
+async def test_same_chat_in_order_other_chats_concurrently() -> None:
+    processor = PerChatOrderedProcessor()
+    finished: list[str] = []
+
+    async def work(name: str, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        finished.append(name)
+
+    async with processor:
+        await asyncio.gather(
+            processor.process_update(update(1, 100), work("A1 slow", 0.2)),
+            processor.process_update(update(2, 100), work("A2 fast", 0.0)),
+            processor.process_update(update(3, 200), work("B1 fast", 0.0)),
+        )
+    assert finished == ["B1 fast", "A1 slow", "A2 fast"]
+    assert processor._locks == {}  # no lock kept for chats with nothing in flight
