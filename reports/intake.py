@@ -12,14 +12,15 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from i18n.languages import FALLBACK, LANGUAGES, negotiate
-from reports.classify import Classifier
+from reports.classify import Classification, Classifier
 from reports.followup import delivery_due, looks_like_amount, next_step, steps
 from reports.indicators import extract_indicators
-from reports.language import LanguageDetector
+from reports.language import Detection, LanguageDetector
 from reports.model import (
     Category,
     FollowUpStep,
     IncomingMessage,
+    Indicator,
     Platform,
     Report,
     ReportStatus,
@@ -45,6 +46,16 @@ class Outcome(StrEnum):
     CONFIRMED = "confirmed"  # a moderator released the report to the contacts
     REFUSED = "refused"  # the user may not do this (not a moderator of the report's country)
     STALE = "stale"  # a button of a report that is no longer collecting answers
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What the text of one message says, worked out before any lock is taken."""
+
+    detection: Detection
+    country: str  # the country its local phone numbers are read in
+    classification: Classification
+    indicators: list[Indicator]
 
 
 @dataclass(frozen=True)
@@ -81,40 +92,50 @@ class Intake:
 
     async def receive(self, message: IncomingMessage) -> IntakeResult:
         now = self.clock()
-        text = message.text[: self.settings.intake.max_text_length]
-        message = replace(message, text=text)
-        async with self.database.transaction() as tx:
-            if not await self.reports.claim_update(tx, message.update_id, now):
-                return IntakeResult(Outcome.DUPLICATE)
-            reporter = await self.reports.upsert_reporter(tx, message.user_id, message.chat_id,
-                                                         message.language_code, now)
-            latest = await self.reports.latest_report(tx, reporter.id)
-            if latest is not None and await self._is_open(tx, latest, now):
-                language = reply_language(reporter.language, message.language_code, latest.reply_language)
-                if (latest.followup_step is FollowUpStep.AMOUNT and not message.attachments
-                        and looks_like_amount(text)):
-                    latest.money_lost, latest.loss_amount = True, text.strip()
-                    await self._advance(tx, latest, FollowUpStep.AMOUNT, now)
-                    return IntakeResult(Outcome.ANSWERED, latest, language)
-                album = bool(message.media_group_id) and await self.reports.message_count(
-                    tx, latest.id, message.media_group_id or "") > 0
-                await self._add(tx, latest, message, now)
-                return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
-            report = await self._create(tx, reporter.id, reporter.language, message, now)
-        return IntakeResult(Outcome.CREATED, report, report.reply_language)
+        message = replace(message, text=message.text[: self.settings.intake.max_text_length])
+        # Reading the text is the costly part: done before the write lock is taken.
+        analysis = self._analyse(message)
+        result = await self.database.run(lambda tx: self._receive(tx, message, analysis, now))
+        if result.outcome is Outcome.ANSWERED:
+            self.on_due()
+        return result
 
-    async def _is_open(self, tx: Transaction, report: Report, now: datetime) -> bool:
+    def _analyse(self, message: IncomingMessage) -> _Analysis:
+        detection = self.detector.detect(message.text, message.language_code)
+        country = guess_country(message.language_code, detection.language, self.settings.countries)
+        return _Analysis(detection, country, self.classifier.classify(message.text),
+                         extract_indicators(message.text, country))
+
+    def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis,
+                 now: datetime) -> IntakeResult:
+        if not self.reports.claim_update(tx, message.update_id, now):
+            return IntakeResult(Outcome.DUPLICATE)
+        reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
+        latest = self.reports.latest_report(tx, reporter.id)
+        if latest is None or not self._is_open(tx, latest, now):
+            report = self._create(tx, reporter.id, reporter.language, message, analysis, now)
+            return IntakeResult(Outcome.CREATED, report, report.reply_language)
+        language = reply_language(reporter.language, message.language_code, latest.reply_language)
+        if latest.followup_step is FollowUpStep.AMOUNT and not message.attachments and looks_like_amount(message.text):
+            latest.money_lost, latest.loss_amount = True, message.text.strip()
+            self._advance(tx, latest, FollowUpStep.AMOUNT, now)
+            return IntakeResult(Outcome.ANSWERED, latest, language)
+        album = bool(message.media_group_id) and self.reports.message_count(
+            tx, latest.id, message.media_group_id or "") > 0
+        indicators = (analysis.indicators if latest.country == analysis.country
+                      else extract_indicators(message.text, latest.country))
+        self._add(tx, latest, message, indicators, now)
+        return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
+
+    def _is_open(self, tx: Transaction, report: Report, now: datetime) -> bool:
         if report.status is ReportStatus.COLLECTING:
             return report.followup_deadline > now
         recent = now - report.last_message_at < self._merge_window
-        return recent and not await self.outbox.any_attempted(tx, report.id)
+        return recent and not self.outbox.any_attempted(tx, report.id)
 
-    async def _create(self, tx: Transaction, reporter_id: int, chosen_language: str | None,
-                      message: IncomingMessage, now: datetime) -> Report:
-        detection = self.detector.detect(message.text, message.language_code)
-        country = guess_country(message.language_code, detection.language, self.settings.countries)
-        classification = self.classifier.classify(message.text)
-        first_step = steps(self.settings.countries)[0]
+    def _create(self, tx: Transaction, reporter_id: int, chosen_language: str | None, message: IncomingMessage,
+                analysis: _Analysis, now: datetime) -> Report:
+        detection, classification, country = analysis.detection, analysis.classification, analysis.country
         report = Report(
             id=0,
             reference=new_reference(country),
@@ -128,7 +149,7 @@ class Intake:
             platform=None,
             money_lost=None,
             loss_amount=None,
-            followup_step=first_step,
+            followup_step=steps(self.settings.countries)[0],
             followup_message_id=None,
             created_at=now,
             last_message_at=now,
@@ -136,30 +157,30 @@ class Intake:
             completed_at=None,
             reporter_chat_id=message.chat_id,
         )
-        report.id = await self.reports.insert_report(tx, report, reporter_id)
-        await self.reports.add_message(tx, report.id, message, extract_indicators(message.text, country))
+        report.id = self.reports.insert_report(tx, report, reporter_id)
+        self.reports.add_message(tx, report.id, message, analysis.indicators)
         if self.settings.review == "none":
-            await self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings),
-                                      report.followup_deadline, now)
-        await self.reports.audit(tx, now, "citizen", "report.created", report.id,
-                                 f"{report.category} ({report.category_reason})")
+            self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings), report.followup_deadline, now)
+        self.reports.audit(tx, now, "citizen", "report.created", report.id,
+                           f"{report.category} ({report.category_reason})")
         return report
 
-    async def _add(self, tx: Transaction, report: Report, message: IncomingMessage, now: datetime) -> None:
-        await self.reports.add_message(tx, report.id, message, extract_indicators(message.text, report.country))
+    def _add(self, tx: Transaction, report: Report, message: IncomingMessage, indicators: list[Indicator],
+             now: datetime) -> None:
+        self.reports.add_message(tx, report.id, message, indicators)
         # The category follows everything the citizen has said, not only the first message.
-        classification = self.classifier.classify(await self.reports.report_text(tx, report.id))
+        classification = self.classifier.classify(self.reports.report_text(tx, report.id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
             report.category, report.category_reason = classification.category, classification.reason
         report.last_message_at = now
         if report.status is ReportStatus.COLLECTING:
             # A message just before the follow-ups close still makes it into the forward.
             report.followup_deadline = max(report.followup_deadline, now + self._merge_window)
-        await self._save(tx, report)
+        self._save(tx, report)
 
-    async def _save(self, tx: Transaction, report: Report) -> None:
-        await self.reports.update_report(tx, report)
-        await self.outbox.reschedule_unsent(tx, report.id, delivery_due(report, self._merge_window))
+    def _save(self, tx: Transaction, report: Report) -> None:
+        self.reports.update_report(tx, report)
+        self.outbox.reschedule_unsent(tx, report.id, delivery_due(report, self._merge_window))
 
     # --- follow-up answers -----------------------------------------------------------------
 
@@ -167,8 +188,9 @@ class Intake:
                      value: str | None) -> IntakeResult:
         """Record the answer to ``step`` (``value`` None = skipped) and move to the next question."""
         now = self.clock()
-        async with self.database.transaction() as tx:
-            report = await self._own_collecting(tx, update_id, user_id, reference, now)
+
+        def work(tx: Transaction) -> IntakeResult:
+            report = self._own_collecting(tx, update_id, user_id, reference, now)
             if isinstance(report, IntakeResult):
                 return report
             if report.followup_step is not step:
@@ -177,30 +199,39 @@ class Intake:
                 country = report.country
                 self._apply(report, step, value)
                 if report.country != country:
-                    await self._reroute(tx, report, now)
-            await self._advance(tx, report, step, now)
-        return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+                    self._reroute(tx, report, now)
+            self._advance(tx, report, step, now)
+            return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+
+        result = await self.database.run(work)
+        self.on_due()
+        return result
 
     async def send_now(self, update_id: int, user_id: int, reference: str) -> IntakeResult:
         now = self.clock()
-        async with self.database.transaction() as tx:
-            report = await self._own_collecting(tx, update_id, user_id, reference, now)
+
+        def work(tx: Transaction) -> IntakeResult:
+            report = self._own_collecting(tx, update_id, user_id, reference, now)
             if isinstance(report, IntakeResult):
                 return report
-            await self._complete(tx, report, now, "citizen pressed send now")
-        return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+            self._complete(tx, report, now, "citizen pressed send now")
+            return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+
+        result = await self.database.run(work)
+        self.on_due()
+        return result
 
     async def set_followup_message(self, report: Report, message_id: int) -> None:
         """Remember the message holding the questions, to edit it as they are answered."""
         report.followup_message_id = message_id
         await self.reports.set_followup_message(report.id, message_id)
 
-    async def _own_collecting(self, tx: Transaction, update_id: int, user_id: int, reference: str,
-                              now: datetime) -> Report | IntakeResult:
-        if not await self.reports.claim_update(tx, update_id, now):
+    def _own_collecting(self, tx: Transaction, update_id: int, user_id: int, reference: str,
+                        now: datetime) -> Report | IntakeResult:
+        if not self.reports.claim_update(tx, update_id, now):
             return IntakeResult(Outcome.DUPLICATE)
-        reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
-        report = await self.reports.latest_report(tx, reporter.id)
+        reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+        report = self.reports.latest_report(tx, reporter.id)
         if report is None or report.reference != reference or report.status is not ReportStatus.COLLECTING:
             return IntakeResult(Outcome.STALE, None, reply_language(reporter.language, None, None))
         return report
@@ -213,91 +244,107 @@ class Intake:
         elif step is FollowUpStep.LOSS:
             report.money_lost = value == "yes"
 
-    async def _advance(self, tx: Transaction, report: Report, step: FollowUpStep, now: datetime) -> None:
+    def _advance(self, tx: Transaction, report: Report, step: FollowUpStep, now: datetime) -> None:
         following = next_step(step, self.settings.countries, money_lost=report.money_lost)
         if following is None:
-            await self._complete(tx, report, now, f"answered {step}")
+            self._complete(tx, report, now, f"answered {step}")
             return
         report.followup_step = following
-        await self._save(tx, report)
+        self._save(tx, report)
 
-    async def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
+    def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
         report.followup_step = None
         report.completed_at = now
         report.status = (ReportStatus.AWAITING_REVIEW if self.settings.review == "before_forward"
                          else ReportStatus.SUBMITTED)
-        await self._save(tx, report)
+        self._save(tx, report)
         if report.status is ReportStatus.AWAITING_REVIEW:
-            await self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
-        await self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
-        self.on_due()
+            self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
+        self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
 
-    async def _reroute(self, tx: Transaction, report: Report, now: datetime) -> None:
+    def _reroute(self, tx: Transaction, report: Report, now: datetime) -> None:
         """The citizen chose another served country: the report goes to that country's contacts,
         and local phone numbers are read again in that country's numbering plan."""
-        text = await self.reports.report_text(tx, report.id)
-        await self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
-        await self.outbox.cancel(tx, report.id)
+        text = self.reports.report_text(tx, report.id)
+        self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
+        self.outbox.cancel(tx, report.id)
         if self.settings.review == "none":
-            await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
-                                      delivery_due(report, self._merge_window), now)
+            self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
+                                delivery_due(report, self._merge_window), now)
 
     async def confirm(self, update_id: int, moderator_id: int, reference: str) -> IntakeResult:
         """A moderator releases a report held for review: it goes to the contacts now."""
         now = self.clock()
-        async with self.database.transaction() as tx:
-            if not await self.reports.claim_update(tx, update_id, now):
+
+        def work(tx: Transaction) -> IntakeResult:
+            if not self.reports.claim_update(tx, update_id, now):
                 return IntakeResult(Outcome.DUPLICATE)
-            report = await self.reports.find_in(tx, reference)
+            report = self.reports.find_in(tx, reference)
             moderator = next((m for m in self.settings.moderators if m.telegram_user_id == moderator_id), None)
             if report is None or moderator is None or not moderator.covers(report.country):
-                await self.reports.audit(tx, now, f"telegram:{moderator_id}", "moderation.refused",
-                                         report.id if report else None, reference)
+                self.reports.audit(tx, now, f"telegram:{moderator_id}", "moderation.refused",
+                                   report.id if report else None, reference)
                 return IntakeResult(Outcome.REFUSED, report)
             if report.status is not ReportStatus.AWAITING_REVIEW:
                 return IntakeResult(Outcome.STALE, report)
             report.status = ReportStatus.SUBMITTED
-            await self.reports.update_report(tx, report)
-            await self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
-            await self.reports.audit(tx, now, f"telegram:{moderator_id}", "report.confirmed", report.id)
+            self.reports.update_report(tx, report)
+            self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
+            self.reports.audit(tx, now, f"telegram:{moderator_id}", "report.confirmed", report.id)
+            return IntakeResult(Outcome.CONFIRMED, report)
+
+        result = await self.database.run(work)
         self.on_due()
-        return IntakeResult(Outcome.CONFIRMED, report)
+        return result
 
     # --- closing, cancelling, erasing ------------------------------------------------------
 
     async def close_expired(self) -> list[Report]:
         """Complete the reports whose follow-up window has closed; returns them."""
         now = self.clock()
-        closed = []
-        for report in await self.reports.expired_collecting(now):
-            async with self.database.transaction() as tx:
-                await self._complete(tx, report, now, "follow-up window closed")
-            closed.append(report)
+        closed = await self.reports.expired_collecting(now)
+
+        def work(tx: Transaction) -> None:
+            for report in closed:
+                self._complete(tx, report, now, "follow-up window closed")
+
+        await self.database.run(work)
+        if closed:
+            self.on_due()
         return closed
 
     async def cancel(self, user_id: int) -> Report | None:
         """Withdraw the citizen's report that is still open and not yet sent anywhere."""
         now = self.clock()
-        async with self.database.transaction() as tx:
-            reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
-            report = await self.reports.latest_report(tx, reporter.id)
-            if report is None or not await self._is_open(tx, report, now):
+
+        def work(tx: Transaction) -> Report | None:
+            reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+            report = self.reports.latest_report(tx, reporter.id)
+            if report is None or not self._is_open(tx, report, now):
                 return None
             report.status, report.followup_step = ReportStatus.CANCELLED, None
-            await self.reports.update_report(tx, report)
-            await self.outbox.cancel(tx, report.id)
-            await self.reports.audit(tx, now, "citizen", "report.cancelled", report.id)
-        return report
+            self.reports.update_report(tx, report)
+            self.outbox.cancel(tx, report.id)
+            self.reports.audit(tx, now, "citizen", "report.cancelled", report.id)
+            return report
+
+        return await self.database.run(work)
 
     async def set_language(self, user_id: int, language: str) -> None:
         now = self.clock()
-        async with self.database.transaction() as tx:
-            reporter = await self.reports.upsert_reporter(tx, user_id, user_id, None, now)
-            await self.reports.set_reporter_language(tx, reporter.id, language)
+
+        def work(tx: Transaction) -> None:
+            reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+            self.reports.set_reporter_language(tx, reporter.id, language)
+
+        await self.database.run(work)
 
     async def erase_reporter(self, user_id: int) -> int:
         now = self.clock()
-        async with self.database.transaction() as tx:
-            kept = await self.reports.erase_reporter(tx, user_id)
-            await self.reports.audit(tx, now, "citizen", "reporter.erased", None, f"{kept} reports de-identified")
-        return kept
+
+        def work(tx: Transaction) -> int:
+            kept = self.reports.erase_reporter(tx, user_id)
+            self.reports.audit(tx, now, "citizen", "reporter.erased", None, f"{kept} reports de-identified")
+            return kept
+
+        return await self.database.run(work)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from reports.model import Delivery
 from routing import Recipient
 from storage.codec import from_text, to_text
-from storage.database import Database, Transaction
+from storage.database import Database, Row, Transaction
 
 PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
 
 
-def _delivery(row: aiosqlite.Row) -> Delivery:
+def _delivery(row: Row) -> Delivery:
     return Delivery(
         id=row["id"], report_id=row["report_id"], contact_name=row["contact_name"], channel=row["channel"],
         target=row["target"], language=row["language"], state=row["state"], attempts=row["attempts"],
@@ -27,9 +25,9 @@ class Outbox:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    async def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
+    def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
                       due: datetime, now: datetime) -> None:
-        await tx.execute_many(
+        tx.execute_many(
             "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
             " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)"
             " ON CONFLICT (report_id, channel, target) DO NOTHING",
@@ -37,22 +35,22 @@ class Outbox:
              for r in recipients],
         )
 
-    async def reschedule_unsent(self, tx: Transaction, report_id: int, due: datetime) -> None:
+    def reschedule_unsent(self, tx: Transaction, report_id: int, due: datetime) -> None:
         """Move the deliveries of a report that were never tried to ``due``."""
-        await tx.execute(
+        tx.execute(
             "UPDATE deliveries SET next_attempt_at = ? WHERE report_id = ? AND state = ? AND attempts = 0",
             (to_text(due), report_id, PENDING),
         )
 
-    async def any_attempted(self, tx: Transaction, report_id: int) -> bool:
-        row = await tx.fetch_one(
+    def any_attempted(self, tx: Transaction, report_id: int) -> bool:
+        row = tx.fetch_one(
             "SELECT COUNT(*) AS n FROM deliveries WHERE report_id = ? AND (attempts > 0 OR state <> ?)",
             (report_id, PENDING),
         )
         return bool(row and row["n"])
 
-    async def cancel(self, tx: Transaction, report_id: int) -> int:
-        return await tx.execute(
+    def cancel(self, tx: Transaction, report_id: int) -> int:
+        return tx.execute(
             "UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND attempts = 0",
             (CANCELLED, report_id, PENDING),
         )
@@ -71,27 +69,24 @@ class Outbox:
         return from_text(row["at"]) if row and row["at"] else None
 
     async def mark_delivered(self, delivery: Delivery, now: datetime) -> None:
-        async with self.database.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = NULL"
-                " WHERE id = ?",
-                (DELIVERED, to_text(now), delivery.id),
-            )
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = NULL"
+            " WHERE id = ?",
+            (DELIVERED, to_text(now), delivery.id),
+        ))
 
     async def mark_retry(self, delivery: Delivery, next_attempt_at: datetime, error: str,
                          *, count_attempt: bool = True) -> None:
-        async with self.database.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                (1 if count_attempt else 0, to_text(next_attempt_at), error[:500], delivery.id),
-            )
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE deliveries SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            (1 if count_attempt else 0, to_text(next_attempt_at), error[:500], delivery.id),
+        ))
 
     async def mark_failed(self, delivery: Delivery, error: str) -> None:
-        async with self.database.transaction() as tx:
-            await tx.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-                (FAILED, error[:500], delivery.id),
-            )
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (FAILED, error[:500], delivery.id),
+        ))
 
     async def for_report(self, report_id: int) -> list[Delivery]:
         rows = await self.database.fetch_all("SELECT * FROM deliveries WHERE report_id = ? ORDER BY id",

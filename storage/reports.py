@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from reports.model import (
     Category,
     Evidence,
@@ -22,7 +20,7 @@ from reports.model import (
     ReportStatus,
 )
 from storage.codec import from_text, optional_from_text, to_text
-from storage.database import Database, Transaction
+from storage.database import Database, Row, Transaction
 
 _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
@@ -42,12 +40,12 @@ class Reporter:
     telegram_language_code: str | None
 
 
-def _reporter(row: aiosqlite.Row) -> Reporter:
+def _reporter(row: Row) -> Reporter:
     return Reporter(row["id"], row["telegram_user_id"], row["chat_id"], row["language"],
                     row["telegram_language_code"])
 
 
-def _report(row: aiosqlite.Row) -> Report:
+def _report(row: Row) -> Report:
     return Report(
         id=row["id"],
         reference=row["reference"],
@@ -77,9 +75,9 @@ class ReportStore:
 
     # --- updates and reporters -------------------------------------------------------------
 
-    async def claim_update(self, tx: Transaction, update_id: int, now: datetime) -> bool:
+    def claim_update(self, tx: Transaction, update_id: int, now: datetime) -> bool:
         """Remember ``update_id``; False if it was seen before (a redelivered update)."""
-        changed = await tx.execute(
+        changed = tx.execute(
             "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
             " ON CONFLICT (update_id) DO NOTHING",
             (update_id, to_text(now)),
@@ -87,12 +85,12 @@ class ReportStore:
         return changed == 1
 
     async def forget_updates_before(self, moment: datetime) -> int:
-        async with self.database.transaction() as tx:
-            return await tx.execute("DELETE FROM processed_updates WHERE processed_at < ?", (to_text(moment),))
+        return await self.database.run(
+            lambda tx: tx.execute("DELETE FROM processed_updates WHERE processed_at < ?", (to_text(moment),)))
 
-    async def upsert_reporter(self, tx: Transaction, user_id: int, chat_id: int,
+    def upsert_reporter(self, tx: Transaction, user_id: int, chat_id: int,
                               language_code: str | None, now: datetime) -> Reporter:
-        row = await tx.fetch_one(
+        row = tx.fetch_one(
             "INSERT INTO reporters (telegram_user_id, chat_id, telegram_language_code, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,"
             " telegram_language_code = COALESCE(excluded.telegram_language_code,"
@@ -107,33 +105,33 @@ class ReportStore:
         row = await self.database.fetch_one("SELECT * FROM reporters WHERE telegram_user_id = ?", (user_id,))
         return _reporter(row) if row else None
 
-    async def set_reporter_language(self, tx: Transaction, reporter_id: int, language: str) -> None:
-        await tx.execute("UPDATE reporters SET language = ? WHERE id = ?", (language, reporter_id))
+    def set_reporter_language(self, tx: Transaction, reporter_id: int, language: str) -> None:
+        tx.execute("UPDATE reporters SET language = ? WHERE id = ?", (language, reporter_id))
 
-    async def erase_reporter(self, tx: Transaction, user_id: int) -> int:
+    def erase_reporter(self, tx: Transaction, user_id: int) -> int:
         """Delete the reporter; their reports stay, unlinked (ON DELETE SET NULL). Returns reports kept."""
-        row = await tx.fetch_one(
+        row = tx.fetch_one(
             "SELECT p.id, COUNT(r.id) AS reports FROM reporters p LEFT JOIN reports r ON r.reporter_id = p.id"
             " WHERE p.telegram_user_id = ? GROUP BY p.id",
             (user_id,),
         )
         if row is None:
             return 0
-        await tx.execute("DELETE FROM reporters WHERE id = ?", (row["id"],))
+        tx.execute("DELETE FROM reporters WHERE id = ?", (row["id"],))
         return int(row["reports"])
 
     # --- reports ---------------------------------------------------------------------------
 
-    async def latest_report(self, tx: Transaction, reporter_id: int) -> Report | None:
-        row = await tx.fetch_one(
+    def latest_report(self, tx: Transaction, reporter_id: int) -> Report | None:
+        row = tx.fetch_one(
             f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reporter_id = ? AND r.status <> ?"
             " ORDER BY r.id DESC LIMIT 1",
             (reporter_id, ReportStatus.CANCELLED.value),
         )
         return _report(row) if row else None
 
-    async def insert_report(self, tx: Transaction, report: Report, reporter_id: int) -> int:
-        return await tx.insert(
+    def insert_report(self, tx: Transaction, report: Report, reporter_id: int) -> int:
+        return tx.insert(
             "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
             " detected_language, language_confidence, category, category_reason, platform, money_lost,"
             " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
@@ -153,8 +151,8 @@ class ReportStore:
             to_text(report.completed_at) if report.completed_at else None,
         )
 
-    async def update_report(self, tx: Transaction, report: Report) -> None:
-        await tx.execute(
+    def update_report(self, tx: Transaction, report: Report) -> None:
+        tx.execute(
             "UPDATE reports SET country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
@@ -162,10 +160,10 @@ class ReportStore:
             (*self._mutable(report), report.id),
         )
 
-    async def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,
+    def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,
                           indicators: Sequence[Indicator]) -> None:
         origin = message.origin
-        message_row = await tx.insert(
+        message_row = tx.insert(
             "INSERT INTO report_messages (report_id, telegram_message_id, text, media_group_id, origin_type,"
             " origin_name, origin_date, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (report_id, message.message_id, message.text, message.media_group_id,
@@ -173,60 +171,62 @@ class ReportStore:
              to_text(origin.date) if origin and origin.date else None, to_text(message.received_at)),
         )
         if message.attachments:
-            await tx.execute_many(
+            tx.execute_many(
                 "INSERT INTO evidence (report_id, message_id, kind, file_id, file_unique_id, file_size,"
                 " mime_type, file_name, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(report_id, message_row, a.kind, a.file_id, a.file_unique_id, a.file_size, a.mime_type,
                   a.file_name, message.text or None) for a in message.attachments],
             )
-        await self._insert_indicators(tx, report_id, indicators)
+        self._insert_indicators(tx, report_id, indicators)
 
-    async def replace_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
-        await tx.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
-        await self._insert_indicators(tx, report_id, indicators)
+    def replace_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
+        tx.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
+        self._insert_indicators(tx, report_id, indicators)
 
     @staticmethod
-    async def _insert_indicators(tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
+    def _insert_indicators(tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
         if indicators:
-            await tx.execute_many(
+            tx.execute_many(
                 "INSERT INTO indicators (report_id, kind, value) VALUES (?, ?, ?)"
                 " ON CONFLICT (report_id, kind, value) DO NOTHING",
                 [(report_id, i.kind, i.value) for i in indicators],
             )
 
-    async def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
-        row = await tx.fetch_one(
+    def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
+        row = tx.fetch_one(
             "SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ? AND media_group_id = ?",
             (report_id, media_group_id),
         )
         return int(row["n"]) if row else 0
 
-    async def report_text(self, tx: Transaction, report_id: int) -> str:
-        rows = await tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
+    def report_text(self, tx: Transaction, report_id: int) -> str:
+        rows = tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
                                   (report_id,))
         return "\n\n".join(row["text"] for row in rows if row["text"])
 
     async def set_followup_message(self, report_id: int, message_id: int) -> None:
-        await self.database.execute("UPDATE reports SET followup_message_id = ? WHERE id = ?", (message_id, report_id))
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE reports SET followup_message_id = ? WHERE id = ?", (message_id, report_id)))
 
-    async def find_in(self, tx: Transaction, reference: str) -> Report | None:
+    def find_in(self, tx: Transaction, reference: str) -> Report | None:
         """The report's own row only (no messages), read inside a transaction."""
-        row = await tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?", (reference,))
+        row = tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?", (reference,))
         return _report(row) if row else None
 
     async def find(self, reference: str) -> Report | None:
         """The report with all its messages, evidence and indicators."""
-        row = await self.database.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?",
-                                            (reference,))
-        return await self._complete(_report(row)) if row else None
+        return await self.database.run(lambda tx: self._load(tx, "r.reference = ?", reference))
 
     async def by_id(self, report_id: int) -> Report | None:
-        row = await self.database.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.id = ?",
-                                            (report_id,))
-        return await self._complete(_report(row)) if row else None
+        return await self.database.run(lambda tx: self._load(tx, "r.id = ?", report_id))
 
-    async def _complete(self, report: Report) -> Report:
-        rows = await self.database.fetch_all(
+    @staticmethod
+    def _load(tx: Transaction, where: str, value: object) -> Report | None:
+        row = tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE {where}", (value,))
+        if row is None:
+            return None
+        report = _report(row)
+        rows = tx.fetch_all(
             "SELECT text, received_at, origin_type, origin_name, origin_date FROM report_messages"
             " WHERE report_id = ? ORDER BY id", (report.id,))
         report.messages = [
@@ -237,12 +237,11 @@ class ReportStore:
             )
             for r in rows
         ]
-        rows = await self.database.fetch_all(
+        rows = tx.fetch_all(
             "SELECT kind, file_id, file_unique_id, file_size, mime_type, file_name, caption FROM evidence"
             " WHERE report_id = ? ORDER BY id", (report.id,))
         report.evidence = [Evidence(*tuple(r)) for r in rows]
-        rows = await self.database.fetch_all(
-            "SELECT kind, value FROM indicators WHERE report_id = ? ORDER BY id", (report.id,))
+        rows = tx.fetch_all("SELECT kind, value FROM indicators WHERE report_id = ? ORDER BY id", (report.id,))
         report.indicators = [Indicator(r["kind"], r["value"]) for r in rows]
         return report
 
@@ -262,9 +261,9 @@ class ReportStore:
         )
         return [_report(row) for row in rows]
 
-    async def audit(self, tx: Transaction, now: datetime, actor: str, action: str,
+    def audit(self, tx: Transaction, now: datetime, actor: str, action: str,
                     report_id: int | None = None, detail: str = "") -> None:
-        await tx.execute(
+        tx.execute(
             "INSERT INTO audit_log (at, actor, action, report_id, detail) VALUES (?, ?, ?, ?, ?)",
             (to_text(now), actor, action, report_id, detail),
         )

@@ -112,6 +112,7 @@ async def test_answering_every_question_completes_the_report_and_releases_its_de
     clock.advance(2)
     loss = await harness.intake.answer(next(_update_ids), 77, ref, FollowUpStep.LOSS, "yes")
     assert loss.report is not None and loss.report.followup_step is FollowUpStep.AMOUNT
+    woken = harness.woken
     amount = await harness.intake.receive(harness.message("RM 8,500"))
     assert amount.outcome is Outcome.ANSWERED
     stored = await harness.reports.find(ref)
@@ -120,7 +121,7 @@ async def test_answering_every_question_completes_the_report_and_releases_its_de
     assert (stored.platform, stored.money_lost, stored.loss_amount) == (Platform.TIKTOK, True, "RM 8,500")
     assert stored.category is Category.ILLEGAL_GAMBLING
     assert stored.text == "Slot gacor maxwin, deposit 10rb"  # the amount is an answer, not report text
-    assert harness.woken == 1
+    assert harness.woken > woken  # completion wakes the delivery worker
     # Due a merge window after the last message, so a late screenshot still joins.
     clock.advance(15)
     assert [d.report_id for d in await harness.outbox.due(clock())] == [stored.id]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Database
+from storage import Database, Transaction
 from storage.migrations import MIGRATIONS
 
 
@@ -34,10 +34,12 @@ async def test_migrates_a_blank_file_and_reopens_without_reapplying(tmp_path: Pa
 async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     database = Database(str(tmp_path / "tx.db"))
     await database.open()
+    def crash_half_way(tx: Transaction) -> None:
+        tx.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (1, 'x')")
+        raise RuntimeError("crash half-way")
+
     with pytest.raises(RuntimeError):
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (1, 'x')")
-            raise RuntimeError("crash half-way")
+        await database.run(crash_half_way)
     row = await database.fetch_one("SELECT COUNT(*) AS n FROM processed_updates")
     assert row is not None and row["n"] == 0
     await database.close()
@@ -47,6 +49,6 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     database = Database(str(tmp_path / "fk.db"))
     await database.open()
     with pytest.raises(Exception, match="FOREIGN KEY"):
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO indicators (report_id, kind, value) VALUES (424242, 'phone', '+60')")
+        await database.run(lambda tx: tx.execute(
+            "INSERT INTO indicators (report_id, kind, value) VALUES (424242, 'phone', '+60')"))
     await database.close()
