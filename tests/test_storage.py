@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,29 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
         await database.run(lambda tx: tx.execute(
             "INSERT INTO indicators (report_id, kind, value) VALUES (424242, 'phone', '+60')"))
     await database.close()
+
+
+async def test_concurrent_units_commit_together_and_a_failing_one_alone_is_undone(tmp_path: Path) -> None:
+    database = Database(str(tmp_path / "group.db"))
+    await database.open()
+
+    def claim(update_id: int) -> Callable[[Transaction], int]:
+        def work(tx: Transaction) -> int:
+            tx.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (?, 'now')", (update_id,))
+            if update_id == 13:
+                raise ValueError("unlucky")
+            return update_id
+        return work
+
+    outcomes = await asyncio.gather(*(database.run(claim(i)) for i in range(1, 26)), return_exceptions=True)
+    assert [o for o in outcomes if isinstance(o, Exception)] and isinstance(outcomes[12], ValueError)
+    assert [o for o in outcomes if not isinstance(o, Exception)] == [i for i in range(1, 26) if i != 13]
+    rows = await database.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")
+    assert [row["update_id"] for row in rows] == [i for i in range(1, 26) if i != 13]
+    await database.close()
+    # Committed means on disk: a new connection sees every unit that was reported done.
+    again = Database(str(tmp_path / "group.db"))
+    await again.open()
+    row = await again.fetch_one("SELECT COUNT(*) AS n FROM processed_updates")
+    assert row is not None and row["n"] == 24
+    await again.close()
