@@ -31,21 +31,23 @@ class Transcript:
 
     def __init__(self, local: LocalDeployment, user: FakeUser, name: str) -> None:
         self.local, self.user, self.name = local, user, name
-        self.edits: dict[int, int] = {}  # message id -> edits already shown
+        self.shown: dict[int, tuple[int, str]] = {}  # message id -> (edits already shown, text shown)
 
     async def bot_replies(self) -> list[SentMessage]:
         """Print what the bot sent or edited since the last look; return the new messages."""
         await self.local.server.wait_idle(timeout=10)
         fresh = []
         for message in self.local.server.messages_to(self.user.id):
-            shown = self.edits.get(message.message_id)
-            if shown == len(message.edits):
+            edits, before = self.shown.get(message.message_id, (-1, ""))
+            if edits == len(message.edits):
                 continue
             buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
-            if shown is None:
+            if edits < 0:
                 fresh.append(message)
-            _say("🤖 bot", ("" if shown is None else "(edits its message) ") + message.plain_text + buttons)
-            self.edits[message.message_id] = len(message.edits)
+                _say("🤖 bot", message.plain_text + buttons)
+            else:  # only what changed: the acknowledgement above the question stays as it was
+                _say("🤖 bot", "(edits the message: …) " + _changed_tail(before, message.plain_text) + buttons)
+            self.shown[message.message_id] = (len(message.edits), message.plain_text)
         return fresh
 
     async def says(self, text: str) -> list[SentMessage]:
@@ -70,6 +72,15 @@ class Transcript:
         _say(f"👆 {self.name}", f"taps [{message.button_texts()[index]}]")
         self.user.press(message, message.button_data()[index])
         return await self.bot_replies()
+
+
+def _changed_tail(before: str, after: str) -> str:
+    """The lines of ``after`` from the first one that differs from ``before``."""
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    same = 0
+    while same < min(len(old_lines), len(new_lines)) and old_lines[same] == new_lines[same]:
+        same += 1
+    return "\n".join(new_lines[same:]) or after
 
 
 def _say(who: str, text: str) -> None:
