@@ -204,7 +204,10 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="harmline", description=__doc__.splitlines()[0] if __doc__ else None)
+    root = argparse.ArgumentParser(
+        prog="harmline",
+        description="A Telegram bot through which citizens report online scams, illegal gambling and "
+                    "fraudulent content to their national contact point.")
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot")
     run.add_argument("--config", required=True, help="TOML configuration file")
