@@ -34,43 +34,41 @@ class TelegramChatChannel:
         self.catalogs = catalogs
 
     async def send(self, delivery: Delivery, report: Report) -> None:
+        """The card, then the evidence in albums; each of these messages is sent once, even
+        when a retry follows a failure half-way (``delivery.progress`` counts those sent)."""
         chat_id = int(delivery.target)
+        _ = self.catalogs.gettext(delivery.language)
+        caption = _("Evidence for {ref}").format(ref=report.reference)
+        parts = [None, *_evidence_parts(report.evidence)]  # None: the card
+        for index, part in enumerate(parts):
+            if index < delivery.progress:
+                continue
+            try:
+                if part is None:
+                    await self._send_card(chat_id, delivery, report)
+                elif len(part) == 1:
+                    await self._send_single(chat_id, part[0], caption)
+                else:
+                    await self._send_group(chat_id, part, caption)
+            except RetryAfter as flood:
+                retry_after = flood.retry_after
+                seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
+                raise DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds,
+                                     progress=index) from flood
+            except TelegramError as error:
+                raise DeliveryFailed(f"{type(error).__name__}: {error.message}", progress=index) from error
+
+    async def _send_card(self, chat_id: int, delivery: Delivery, report: Report) -> None:
         markup = None
         if delivery.channel == REVIEW:
             _ = self.catalogs.gettext(delivery.language)
             label = _("Confirm & forward")
             markup = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(label, callback_data=callback_data.moderator_confirm(report.reference))]])
-        try:
-            await self.bot.send_message(chat_id, render_card(report, delivery.language, self.catalogs),
-                                        parse_mode=ParseMode.HTML, reply_markup=markup)
-            await self._send_evidence(chat_id, report, delivery.language)
-        except RetryAfter as flood:
-            retry_after = flood.retry_after
-            seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
-            raise DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds) from flood
-        except TelegramError as error:
-            raise DeliveryFailed(f"{type(error).__name__}: {error.message}") from error
-
-    async def _send_evidence(self, chat_id: int, report: Report, language: str) -> None:
-        _ = self.catalogs.gettext(language)
-        caption = _("Evidence for {ref}").format(ref=report.reference)
-        # Telegram groups photos with videos, and documents or audio only with their own kind.
-        groups: dict[str, list[Evidence]] = {"visual": [], "document": [], "audio": []}
-        singles: list[Evidence] = []
-        for item in report.evidence:
-            key = {"photo": "visual", "video": "visual", "document": "document", "audio": "audio"}.get(item.kind)
-            (groups[key] if key else singles).append(item)
-        for items in groups.values():
-            for start in range(0, len(items), _MEDIA_GROUP_MAX):
-                await self._send_group(chat_id, items[start:start + _MEDIA_GROUP_MAX], caption)
-        for item in singles:
-            await self._send_single(chat_id, item, caption)
+        await self.bot.send_message(chat_id, render_card(report, delivery.language, self.catalogs),
+                                    parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def _send_group(self, chat_id: int, items: Sequence[Evidence], caption: str) -> None:
-        if len(items) == 1:
-            await self._send_single(chat_id, items[0], caption)
-            return
         media: list[InputMedia] = []
         for index, item in enumerate(items):
             text = escape(caption) if index == 0 else None
@@ -95,3 +93,20 @@ class TelegramChatChannel:
             await bot.send_sticker(chat_id, item.file_id)
         else:
             await bot.send_document(chat_id, item.file_id, caption=caption)
+
+
+def _evidence_parts(evidence: Sequence[Evidence]) -> list[list[Evidence]]:
+    """The evidence as Telegram can send it: albums of up to ten photos and videos, of documents,
+    of audio (each kind only with its own), and every other kind on its own."""
+    groups: dict[str, list[Evidence]] = {"visual": [], "document": [], "audio": []}
+    parts: list[list[Evidence]] = []
+    singles: list[list[Evidence]] = []
+    for item in evidence:
+        key = {"photo": "visual", "video": "visual", "document": "document", "audio": "audio"}.get(item.kind)
+        if key is None:
+            singles.append([item])
+        else:
+            groups[key].append(item)
+    for items in groups.values():
+        parts += [items[start:start + _MEDIA_GROUP_MAX] for start in range(0, len(items), _MEDIA_GROUP_MAX)]
+    return parts + singles

@@ -11,16 +11,19 @@ class DeliveryFailed(Exception):
     """The recipient did not take the report this time.
 
     ``retry_after`` is the wait the recipient asked for (Telegram's flood control); such a wait
-    is not counted as a failed attempt.
+    is not counted as a failed attempt. ``progress`` is how many of the delivery's messages did
+    go out, so the retry does not send them twice.
     """
 
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry_after: float | None = None, progress: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.progress = progress
 
 
 class Channel(Protocol):
     async def send(self, delivery: Delivery, report: Report) -> None:
-        """Deliver ``report`` as ``delivery`` says, or raise :class:`DeliveryFailed`."""
+        """Deliver ``report`` as ``delivery`` says, skipping the ``delivery.progress`` messages
+        already sent, or raise :class:`DeliveryFailed`."""
         ...

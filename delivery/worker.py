@@ -110,7 +110,7 @@ class OutboxWorker:
             # Flood control is Telegram pacing us, not the contact failing: wait, do not count it.
             wait = failure.retry_after + self.rng.uniform(0, 1)
             await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason,
-                                         count_attempt=False)
+                                         failure.progress, count_attempt=False)
             log.warning("delivery %d: flood limit, retrying in %.1f s", delivery.id, wait)
             return
         attempts = delivery.attempts + 1
@@ -120,6 +120,6 @@ class OutboxWorker:
                       delivery.contact_name, attempts, failure.reason)
             return
         wait = backoff_delay(attempts, self.settings, self.rng)
-        await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason)
+        await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason, failure.progress)
         log.warning("delivery %d to %s failed (%s); attempt %d in %.1f s", delivery.id, delivery.contact_name,
                     failure.reason, attempts + 1, wait)

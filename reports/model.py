@@ -144,3 +144,4 @@ class Delivery:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    progress: int = 0  # messages of this delivery already sent (a retry starts after them)

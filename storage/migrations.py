@@ -119,4 +119,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        "deliveries remember how far a multi-message forward got",
+        (
+            # A Telegram forward is a card and then evidence: a retry resumes after what was sent.
+            "ALTER TABLE deliveries ADD COLUMN progress INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )

@@ -17,7 +17,7 @@ def _delivery(row: Row) -> Delivery:
     return Delivery(
         id=row["id"], report_id=row["report_id"], contact_name=row["contact_name"], channel=row["channel"],
         target=row["target"], language=row["language"], state=row["state"], attempts=row["attempts"],
-        next_attempt_at=from_text(row["next_attempt_at"]), last_error=row["last_error"],
+        next_attempt_at=from_text(row["next_attempt_at"]), last_error=row["last_error"], progress=row["progress"],
     )
 
 
@@ -75,11 +75,12 @@ class Outbox:
             (DELIVERED, to_text(now), delivery.id),
         ))
 
-    async def mark_retry(self, delivery: Delivery, next_attempt_at: datetime, error: str,
+    async def mark_retry(self, delivery: Delivery, next_attempt_at: datetime, error: str, progress: int,
                          *, count_attempt: bool = True) -> None:
         await self.database.run(lambda tx: tx.execute(
-            "UPDATE deliveries SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-            (1 if count_attempt else 0, to_text(next_attempt_at), error[:500], delivery.id),
+            "UPDATE deliveries SET attempts = attempts + ?, next_attempt_at = ?, last_error = ?, progress = ?"
+            " WHERE id = ?",
+            (1 if count_attempt else 0, to_text(next_attempt_at), error[:500], progress, delivery.id),
         ))
 
     async def mark_failed(self, delivery: Delivery, error: str) -> None:

@@ -201,3 +201,21 @@ async def test_a_maximal_text_with_markup_characters_gives_a_valid_contact_card(
     assert reference in card.plain_text
     assert len(card.plain_text) <= 4096
     assert "<b>fake</b>" in card.plain_text  # the citizen's "<b>" arrives as text, not as formatting
+
+
+async def test_a_forward_interrupted_after_the_card_resumes_without_sending_the_card_twice(
+        local: LocalDeployment) -> None:
+    citizen = local.server.user(5011, "Kim", language_code="en")
+    citizen.send_album(["Fake investment app screenshots", None])
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
+    local.server.flood(1, retry_after=1, methods={"sendMediaGroup"})  # the album fails once, the card went out
+    citizen.press(ack, ack.button_data()[-1])
+    album = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID and m.media_type == "photo",
+                                        timeout=10)
+    assert album.media_group_id is not None
+    cards = [m for m in local.server.messages_to(CONTACT_CHAT_ID) if m.method == "sendMessage"]
+    assert len(cards) == 1 and reference_in(ack) in cards[0].plain_text
+    report = await local.services.reports.find(reference_in(ack))
+    assert report is not None
+    telegram = next(d for d in await local.services.outbox.for_report(report.id) if d.channel == "telegram")
+    assert telegram.state == "delivered"
