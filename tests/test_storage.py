@@ -80,3 +80,27 @@ async def test_concurrent_units_commit_together_and_a_failing_one_alone_is_undon
     row = await again.fetch_one("SELECT COUNT(*) AS n FROM processed_updates")
     assert row is not None and row["n"] == 24
     await again.close()
+
+
+async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "old.db")
+    monkeypatch.setattr("storage.database.MIGRATIONS", MIGRATIONS[:1])
+    old = Database(path)
+    await old.open()
+    await old.run(lambda tx: tx.execute(
+        "INSERT INTO reports (reference, country, status, reply_language, category, category_reason, created_at,"
+        " last_message_at, followup_deadline) VALUES ('MY-22222222', 'MY', 'submitted', 'en', 'scam', 'x',"
+        " 't', 't', 't')"))
+    await old.run(lambda tx: tx.execute(
+        "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, next_attempt_at,"
+        " created_at) VALUES (1, 'NSRC', 'telegram', '-100', 'ms', 'pending', 't', 't')"))
+    await old.close()
+    monkeypatch.undo()
+
+    upgraded = Database(path)
+    await upgraded.open()
+    assert await upgraded.schema_version() == len(MIGRATIONS)
+    row = await upgraded.fetch_one("SELECT contact_name, progress FROM deliveries")
+    assert row is not None and (row["contact_name"], row["progress"]) == ("NSRC", 0)
+    await upgraded.close()
