@@ -199,7 +199,7 @@ class Intake:
                 country = report.country
                 self._apply(report, step, value)
                 if report.country != country:
-                    self._reroute(tx, report, now)
+                    self._reroute(tx, report, country, now)
             self._advance(tx, report, step, now)
             return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
@@ -262,9 +262,14 @@ class Intake:
             self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
         self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
 
-    def _reroute(self, tx: Transaction, report: Report, now: datetime) -> None:
+    def _reroute(self, tx: Transaction, report: Report, previous_country: str, now: datetime) -> None:
         """The citizen chose another served country: the report goes to that country's contacts,
-        and local phone numbers are read again in that country's numbering plan."""
+        its reference takes that country's code (the citizen sees it at once, in the edited
+        acknowledgement), and local phone numbers are read again in that country's numbering plan."""
+        previous = report.reference
+        report.reference = new_reference(report.country)
+        self.reports.audit(tx, now, "citizen", "report.country_changed", report.id,
+                           f"{previous_country} -> {report.country}, reference {previous} -> {report.reference}")
         text = self.reports.report_text(tx, report.id)
         self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
         self.outbox.cancel(tx, report.id)

@@ -153,11 +153,11 @@ class ReportStore:
 
     def update_report(self, tx: Transaction, report: Report) -> None:
         tx.execute(
-            "UPDATE reports SET country = ?, status = ?, reply_language = ?, detected_language = ?,"
+            "UPDATE reports SET reference = ?, country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
             " followup_deadline = ?, completed_at = ? WHERE id = ?",
-            (*self._mutable(report), report.id),
+            (report.reference, *self._mutable(report), report.id),
         )
 
     def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,

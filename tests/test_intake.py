@@ -187,8 +187,12 @@ async def test_choosing_another_served_country_routes_to_that_countrys_contact(
     await h.database.open()
     created = await h.intake.receive(h.message("scam call from fake police"))
     assert created.report is not None and created.report.followup_step is FollowUpStep.COUNTRY
-    await h.intake.answer(next(_update_ids), 77, created.report.reference, FollowUpStep.COUNTRY, "SG")
-    await h.intake.send_now(next(_update_ids), 77, created.report.reference)
+    answered = await h.intake.answer(next(_update_ids), 77, created.report.reference, FollowUpStep.COUNTRY, "SG")
+    assert answered.report is not None
+    # The reference follows the country, so the Singapore contact never sees an "MY-" report.
+    assert answered.report.reference.startswith("SG-") and answered.report.reference != created.report.reference
+    assert await h.reports.find(created.report.reference) is None
+    await h.intake.send_now(next(_update_ids), 77, answered.report.reference)
     deliveries = await h.outbox.for_report(created.report.id)
     assert {(d.contact_name, d.state) for d in deliveries} == {("NSRC", "cancelled"), ("ScamShield", "pending")}
     clock.advance(timedelta(seconds=20).total_seconds())
@@ -213,7 +217,8 @@ async def test_a_new_report_starts_in_the_country_of_the_citizens_language(
     # Told otherwise, the report moves and its local numbers are read in the new numbering plan.
     moved = await h.intake.receive(h.message("scam call 012-345 6789", user=3, language_code="th"))
     assert moved.report is not None
-    await h.intake.answer(next(_update_ids), 3, moved.report.reference, FollowUpStep.COUNTRY, "MY")
-    stored = await h.reports.find(moved.report.reference)
+    answered = await h.intake.answer(next(_update_ids), 3, moved.report.reference, FollowUpStep.COUNTRY, "MY")
+    assert answered.report is not None and answered.report.reference.startswith("MY-")
+    stored = await h.reports.find(answered.report.reference)
     assert stored is not None and [i.value for i in stored.indicators] == ["+60123456789"]
     await h.database.close()
