@@ -219,3 +219,16 @@ async def test_a_forward_interrupted_after_the_card_resumes_without_sending_the_
     assert report is not None
     telegram = next(d for d in await local.services.outbox.for_report(report.id) if d.channel == "telegram")
     assert telegram.state == "delivered"
+
+
+async def test_redirect_chat_receives_every_forward_instead_of_the_contacts(tmp_path: Path) -> None:
+    redirect = -1009999000001
+    async with LocalDeployment(str(tmp_path / "staging.db"),
+                               delivery={"redirect_chat_id": redirect, "backoff_base_seconds": 0.2}) as local:
+        citizen = local.server.user(5012, "Staging", language_code="en")
+        reference, _ = await report_and_send_now(local, citizen, "Training exercise: fake lottery win SMS")
+        card = await local.server.wait_for(lambda m: m.chat_id == redirect)
+        assert reference in card.plain_text
+        await asyncio.sleep(0.5)
+        assert local.server.messages_to(CONTACT_CHAT_ID) == []
+        assert local.receiver.received == [] and local.receiver.attempts == 0
