@@ -80,21 +80,23 @@ async def on_status(update: Update, context: HarmlineContext) -> None:
     if message is None or user is None:
         return
     _ = context.gettext(await user_language(update, context))
-    own = await context.services.reports.of_reporter(user.id, limit=1000)
+    reports = context.services.reports
     if context.args:
         reference = normalise_reference("".join(context.args))
-        matching = [r for r in own if r.reference == reference]
-        if not matching:
+        found = await reports.find(reference) if reference else None
+        # A citizen's reports are those filed from their private chat (chat id = user id).
+        if found is None or found.reporter_chat_id != user.id:
             # Same answer whether the reference does not exist or is someone else's.
             await message.reply_text(_("No report {ref} was found among your reports.").format(
                 ref=" ".join(context.args)[:20]))
             return
-        report = matching[0]
-    elif own:
-        report = own[0]
+        report = found
     else:
-        await message.reply_text(_("You have not sent any reports yet."))
-        return
+        latest = await reports.of_reporter(user.id, limit=1)
+        if not latest:
+            await message.reply_text(_("You have not sent any reports yet."))
+            return
+        report = latest[0]
     deliveries = await context.services.outbox.for_report(report.id)
     await message.reply_html(
         _("Report <b>{ref}</b> of {date}: {state}.").format(
