@@ -58,6 +58,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 _PROFILES = ("en", "id", "vi", "tl", "pt", "fr", "es", "nl", "de", "so", "sw")
 _MAPPED = {"tl": "fil"}
 SHORT_TEXT = 20
+LANGDETECT_TEXT = 400
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class LayeredLanguageDetector:
 
     def detect(self, text: str, language_code: str | None = None) -> Detection:
         hint = negotiate(language_code)
-        script = _script_language(text)
+        # Plain ASCII (most Malay, Indonesian, English, Filipino reports) has no script to find.
+        script = None if text.isascii() else _script_language(text)
         if script is not None:
             return Detection(script, 0.99)
         letters = sum(1 for c in text if c.isalpha())
@@ -131,6 +133,8 @@ class LayeredLanguageDetector:
         # Three sampling trials instead of seven: the top language rarely changes on short
         # reports and detection is the costliest step of taking one in.
         detector.n_trial = 3
+        # A few hundred characters settle the language; the rest of a long report only costs time.
+        detector.max_text_length = LANGDETECT_TEXT
         detector.append(text)
         try:
             best = detector.get_probabilities()[0]
