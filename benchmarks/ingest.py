@@ -273,8 +273,8 @@ class TimedDetector:
     def __init__(self, inner: LanguageDetector, timings: Timings) -> None:
         self._detect = timings.wrap("language detection", inner.detect)
 
-    def detect(self, text: str, language_code: str | None = None) -> Detection:
-        return self._detect(text, language_code)
+    def detect(self, text: str, language_code: str | None = None, country: str | None = None) -> Detection:
+        return self._detect(text, language_code, country)
 
 
 class TimedClassifier:

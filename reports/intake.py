@@ -101,7 +101,9 @@ class Intake:
         return result
 
     def _analyse(self, message: IncomingMessage) -> _Analysis:
-        detection = self.detector.detect(message.text, message.language_code)
+        # A deployment serving one country is a fair prior (Malay in Malaysia, not Indonesian).
+        only_country = self.settings.countries[0] if len(self.settings.countries) == 1 else None
+        detection = self.detector.detect(message.text, message.language_code, only_country)
         country = guess_country(message.language_code, detection.language, self.settings.countries)
         return _Analysis(detection, country, self.classifier.classify(message.text),
                          extract_indicators(message.text, country))

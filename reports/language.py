@@ -1,9 +1,17 @@
-"""First-version language detection, behind one small interface a measured detector will replace.
+"""Language detection for short citizen reports, in layers, cheapest and surest first.
 
-Layers, cheapest first: a decisive Unicode script (Thai, Lao, Khmer, Myanmar, Tamil, Han),
-Vietnamese letters, then langdetect restricted to the Latin-script languages of the region
-(seeded, profiles loaded once), with a short word list to tell Malay from Indonesian, which
-langdetect cannot. Telegram's ``language_code`` decides when the text is too short to judge.
+1. Unicode script: Thai, Lao, Khmer, Myanmar, Tamil and Han are each one language here: decisive.
+2. Latin script: letters only Vietnamese uses (ă ơ ư đ ạ …) decide Vietnamese.
+3. Function words: every Latin-script language of the region has frequent little words (Malay
+   "yang, tak, boleh", Indonesian "yang, nggak, bisa", Filipino "ang, ng, po", Tetum "ha'u, iha,
+   ne'e", Portuguese "não, você", Vietnamese typed without accents "toi, khong, duoc", English
+   "the, you"); a clear vote decides. Malay and Indonesian share most of theirs and are told
+   apart by the words only one of them uses.
+4. langdetect, restricted to the region's Latin-script languages (seeded, profiles loaded once),
+   for what the words leave open; it knows no Malay or Tetum, so its Indonesian and Portuguese
+   answers pass through the Malay/Indonesian and Tetum word tests again.
+5. Priors: Telegram's ``language_code`` when the text is too short or undecided, and the
+   report's country between Malay and Indonesian (Malaysia/Brunei/Singapore → Malay).
 """
 
 from __future__ import annotations
@@ -21,44 +29,65 @@ from i18n.languages import negotiate
 
 UNDETERMINED = "und"
 
-_SCRIPTS: tuple[tuple[int, int, str], ...] = (
-    (0x0E00, 0x0E7F, "th"),
-    (0x0E80, 0x0EFF, "lo"),
-    (0x1780, 0x17FF, "km"),
-    (0x1000, 0x109F, "my"),
-    (0x0B80, 0x0BFF, "ta"),
-    (0x4E00, 0x9FFF, "zh"),
-)
+_SCRIPTS = {
+    "th": re.compile(r"[\u0E00-\u0E7F]"),
+    "lo": re.compile(r"[\u0E80-\u0EFF]"),
+    "km": re.compile(r"[\u1780-\u17FF\u19E0-\u19FF]"),
+    "my": re.compile(r"[\u1000-\u109F\uAA60-\uAA7F\uA9E0-\uA9FF]"),
+    "ta": re.compile(r"[\u0B80-\u0BFF]"),
+    "zh": re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]"),
+}
 # Letters only Vietnamese uses among the region's Latin-script languages.
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+")
-# Common words one of Malay and Indonesian uses and the other does not.
-_MALAY_ONLY = frozenset(
-    "awak boleh tak akaun wang duit sila percuma tahniah bayaran pautan nombor talian nak mahu betul "
-    "kereta bila encik kerajaan polis".split()
-)
-_INDONESIAN_ONLY = frozenset(
-    "bisa gak nggak enggak rekening uang silakan gratis selamat pembayaran tautan nomor mau benar "
-    "mobil kapan bapak pemerintah polisi segera".split()
-)
-# Frequent function words: when a text has several from one group and few from the others, it is
-# decided without langdetect (most reports; langdetect costs ~0.3 ms a text). Malay and
-# Indonesian share most of theirs and are told apart afterwards by the lists above.
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Frequent function words and everyday report words, per language. "ms" holds what Malay and
+# Indonesian share; the two lists after it tell them apart.
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and you your is are to of for this that with my me have was it on please will "
-                    "from they he she we not be can".split()),
-    "ms": frozenset("saya anda yang dan untuk ini itu dengan tidak ke di dari kami mereka sudah telah "
-                    "akan ada dia boleh kena minta mahu".split()),
-    "fil": frozenset("ang ng mga sa po na ako ko mo ay hindi ito kayo namin lang yung naman niya siya "
-                     "ka ba".split()),
-    "vi": frozenset("toi ban la cua khong duoc tien chuyen khoan nguoi nay cho voi da bi lua dao "
-                    "tai".split()),
+    "en": _words("the and you your is are to of for this that with my me have was it on please will from they he "
+                 "she we not be can i am has been but if what who do did got just call said asked a an at by or "
+                 "our their them its there here all when then so about into money account bank"),
+    "ms": _words("saya anda yang dan untuk ini itu dengan tidak ke di dari kami mereka sudah telah akan ada dia "
+                 "minta kena tipu beri hari juga lagi sini sana mana kalau tapi atau pada oleh sebab jadi baru "
+                 "orang cuma hanya semua"),
+    "fil": _words("ang ng mga sa po na ako ko mo ay hindi ito kayo namin lang yung naman niya siya ka ba si kay "
+                  "nang pero kasi para sila nila natin tayo kami ninyo ninyong akin dito doon wala may mayroon "
+                  "lahat din rin daw raw pa nga talaga paano bakit"),
+    "vi": _words("toi ban la cua khong duoc tien chuyen khoan nguoi nay cho voi da bi lua dao tai va co cac "
+                 "nhung mot hay roi gi nao minh ho anh chi em vay trieu dong nhan so dien thoai ngan hang lien he "
+                 "ngay"),
+    "tet": _words("ha'u hau ita sira iha husi ne'e nee ona atu la tanba maibé maibe mak nia ho ba hodi halo ema "
+                  "osan simu haruka lori tiha hanesan bele labele sei ka'an kaan agora oinsá oinsa saida se'e "
+                  "nu'udar ami imi hotu deit mos mós fali nafatin loron"),
+    "pt": _words("o a os as um uma de do da dos das em no na nos nas que não nao você voce seu sua meu minha "
+                 "para por com é e foi está esta estou são mas como muito pelo pela ao aos isso este esta "
+                 "dinheiro conta banco"),
 }
-# langdetect profiles worth asking about here; fewer profiles make it several times faster.
-_PROFILES = ("en", "id", "vi", "tl", "pt", "fr", "es", "nl", "de", "so", "sw")
+_MALAY_ONLY = _words(
+    "awak boleh tak akaun wang duit sila percuma tahniah bayaran pautan nombor talian nak mahu betul kereta bila "
+    "encik kerajaan polis telefon bank-bank kerja pinjaman peribadi hantar dapat aku la lah ni tu takde tiada "
+    "sahaja saja kena macam camne pun bagi dekat guna beli rm ringgit mesej"
+)
+_INDONESIAN_ONLY = _words(
+    "bisa gak nggak enggak ngga rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "
+    "pemerintah polisi segera telepon kirim dapetin gue gw lu lo aja banget sih deh dong kok udah belum "
+    "pulsa rp rupiah transfer pinjol saja kak bang min"
+)
+# Tetum words Portuguese never uses, for when langdetect (which has no Tetum) says Portuguese.
+_TETUM_ONLY = _words("ha'u hau ita sira iha husi ne'e nee ona atu tanba maibé maibe halo ema osan simu haruka lori "
+                     "tiha hanesan bele labele ka'an oinsá saida ami imi hotu deit fali nafatin loron")
+# langdetect profiles worth asking about here: the region's Latin-script languages, and a few
+# near neighbours that absorb text which is none of them.
+_PROFILES = ("en", "id", "vi", "tl", "pt", "es", "fr", "nl", "de", "so", "sw")
 _MAPPED = {"tl": "fil"}
 SHORT_TEXT = 20
 LANGDETECT_TEXT = 400
+MALAY_COUNTRIES = frozenset({"MY", "BN", "SG"})
 
 
 @dataclass(frozen=True)
@@ -68,30 +97,38 @@ class Detection:
 
 
 class LanguageDetector(Protocol):
-    def detect(self, text: str, language_code: str | None = None) -> Detection: ...
+    def detect(self, text: str, language_code: str | None = None, country: str | None = None) -> Detection: ...
 
 
-def _script_language(text: str) -> str | None:
-    counts: dict[str, int] = {}
-    for char in text:
-        code = ord(char)
-        if code < 0x0B80:
-            continue
-        for low, high, language in _SCRIPTS:
-            if low <= code <= high:
-                counts[language] = counts.get(language, 0) + 1
-                break
-    return max(counts, key=lambda lang: counts[lang]) if counts else None
+def _script_language(text: str, letters: int) -> str | None:
+    """The non-Latin script of the text, when it is a fair part of the letters."""
+    best, count = None, 0
+    for language, pattern in _SCRIPTS.items():
+        found = len(pattern.findall(text))
+        if found > count:
+            best, count = language, found
+    # Brand names and links in Latin letters are common in Thai or Chinese texts: a script
+    # needs only a fifth of the letters (or a handful) to decide.
+    return best if count and (count >= 4 or count * 5 >= letters) else None
 
 
-def _by_function_words(words: set[str]) -> tuple[str, float] | None:
-    """A decisive vote of function words, or None to leave the text to langdetect."""
-    hits = sorted(((len(words & vocabulary), language) for language, vocabulary in _FUNCTION_WORDS.items()),
-                  reverse=True)
-    (best, language), (second, _) = hits[0], hits[1]
-    if best >= 3 and best >= 3 * second:
-        return language, 0.85
-    return None
+def _vote(words: frozenset[str]) -> tuple[str, int, int]:
+    """The language with most function words, its count, and the runner-up's count."""
+    scores = sorted(((len(words & vocabulary), language) for language, vocabulary in _FUNCTION_WORDS.items()),
+                    reverse=True)
+    return scores[0][1], scores[0][0], scores[1][0]
+
+
+def _malay_or_indonesian(words: frozenset[str], hint: str | None, country: str | None) -> tuple[str, bool]:
+    """Malay or Indonesian, and whether the words (rather than a prior) decided it."""
+    malay, indonesian = len(words & _MALAY_ONLY), len(words & _INDONESIAN_ONLY)
+    if malay != indonesian:
+        return ("ms" if malay > indonesian else "id"), True
+    if hint in ("ms", "id"):
+        return hint, False
+    if country is not None:
+        return ("ms" if country in MALAY_COUNTRIES else "id"), False
+    return "id", False
 
 
 class LayeredLanguageDetector:
@@ -103,35 +140,38 @@ class LayeredLanguageDetector:
         )
         self._factory.set_seed(0)
 
-    def detect(self, text: str, language_code: str | None = None) -> Detection:
+    def detect(self, text: str, language_code: str | None = None, country: str | None = None) -> Detection:
         hint = negotiate(language_code)
-        # Plain ASCII (most Malay, Indonesian, English, Filipino reports) has no script to find.
-        script = None if text.isascii() else _script_language(text)
-        if script is not None:
-            return Detection(script, 0.99)
         letters = sum(1 for c in text if c.isalpha())
         if letters == 0:
             return Detection(hint or UNDETERMINED, 0.3 if hint else 0.0)
+        # Plain ASCII (most Malay, Indonesian, English, Filipino reports) has no script to find.
+        script = None if text.isascii() else _script_language(text, letters)
+        if script is not None:
+            return Detection(script, 0.99)
         if len(_VIETNAMESE.findall(text)) >= 2:
-            return Detection("vi", 0.95)
-        if letters < SHORT_TEXT and hint is not None:
+            return Detection("vi", 0.97)
+        words = frozenset(w.lower() for w in _WORD.findall(text.replace("’", "'")))
+        language, best, second = _vote(words)
+        if best >= 2 and best >= 2 * second + 1:
+            confidence = min(0.97, 0.6 + 0.08 * (best - second))
+        elif letters < SHORT_TEXT and hint is not None:
             return Detection(hint, 0.5)
-        words = {w.lower() for w in _WORD.findall(text)}
-        language, confidence = _by_function_words(words) or self._langdetect(text)
-        if language in ("id", "ms") or hint == "ms":
-            malay, indonesian = len(words & _MALAY_ONLY), len(words & _INDONESIAN_ONLY)
-            if malay > indonesian or (malay == indonesian and hint == "ms" and language in ("id", "ms")):
-                return Detection("ms", min(confidence, 0.9))
-            if language == "ms":  # the shared Malay/Indonesian words decided, nothing Malay-only
-                return Detection("id", confidence)
-        if language == UNDETERMINED and hint is not None:
-            return Detection(hint, 0.4)
-        return Detection(language, confidence)
+        else:
+            language, confidence = self._langdetect(text)
+            if language == UNDETERMINED:
+                return Detection(hint or UNDETERMINED, 0.4 if hint else 0.0)
+        if language in ("ms", "id"):
+            language, decided = _malay_or_indonesian(words, hint, country)
+            confidence = min(confidence, 0.9 if decided else 0.7)
+        elif language == "pt" and len(words & _TETUM_ONLY) >= 2:
+            language, confidence = "tet", min(confidence, 0.85)
+        return Detection(language, round(confidence, 3))
 
     def _langdetect(self, text: str) -> tuple[str, float]:
         detector = self._factory.create()
         # Three sampling trials instead of seven: the top language rarely changes on short
-        # reports and detection is the costliest step of taking one in.
+        # reports, and this is the costliest layer.
         detector.n_trial = 3
         # A few hundred characters settle the language; the rest of a long report only costs time.
         detector.max_text_length = LANGDETECT_TEXT
@@ -141,6 +181,8 @@ class LayeredLanguageDetector:
         except (LangDetectException, IndexError):
             return UNDETERMINED, 0.0
         language = _MAPPED.get(best.lang, best.lang)
+        if language == "id":
+            language = "ms"  # the Malay/Indonesian word test decides which
         if negotiate(language) is None:
             return UNDETERMINED, 0.0
         return language, float(best.prob)
