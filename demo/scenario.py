@@ -15,13 +15,32 @@ from pathlib import Path
 from botapi_server import FakeUser, SentMessage
 from demo.environment import LocalDeployment
 
-COUNTRIES = ["MY", "ID", "TH", "VN"]
+COUNTRIES = ["MY", "ID", "TH", "VN", "PH", "KH", "LA", "MM", "TL"]
 CONTACTS = [
     {"country": "MY", "name": "National Scam Response Centre (MY)", "language": "ms",
      "telegram_chat_id": -1001000000001, "webhook_url": "", "webhook_secret": ""},
     {"country": "ID", "name": "Indonesia Anti-Scam Centre", "language": "id", "telegram_chat_id": -1001000000002},
     {"country": "TH", "name": "Thai Police Cyber Taskforce", "language": "th", "telegram_chat_id": -1001000000003},
     {"country": "VN", "name": "Viet Nam Anti-Fraud Portal", "language": "vi", "telegram_chat_id": -1001000000004},
+    {"country": "PH", "name": "Scam Watch Pilipinas", "language": "fil", "telegram_chat_id": -1001000000005},
+    {"country": "KH", "name": "Cambodia Anti-Cybercrime Department", "language": "km",
+     "telegram_chat_id": -1001000000006},
+    {"country": "LA", "name": "Lao Computer Emergency Response Team", "language": "lo",
+     "telegram_chat_id": -1001000000007},
+    {"country": "MM", "name": "Myanmar Cyber Crime Unit", "language": "my", "telegram_chat_id": -1001000000008},
+    {"country": "TL", "name": "Timor-Leste Scientific Police (PCIC)", "language": "tet",
+     "telegram_chat_id": -1001000000009},
+]
+# Citizens who write in the region's other languages: (name, user id, Telegram language_code, text).
+# Lao and Tetum come with no language_code, so their language is read from what they write.
+MORE_CITIZENS = [
+    ("Maria", 7006, "tl", "Na-scam po ako sa online seller sa Facebook, nagbayad ako ng ₱3,500 sa GCash "
+                          "0917 123 4567 pero hindi na nag-reply."),
+    ("Sokha", 7007, "km", "មានគេផ្ញើសារថាខ្ញុំឈ្នះរង្វាន់ ហើយឲ្យខ្ញុំបង់ថ្លៃសេវាមុន តាមលេខ 012 345 678"),
+    ("Noy", 7008, None, "ມີຄົນໂທມາອ້າງວ່າເປັນຕຳຫຼວດ ໃຫ້ໂອນເງິນເຂົ້າບັນຊີ 020 5555 1234"),
+    ("Aung", 7009, "my", "ငွေချေးမယ်ဆိုပြီး ကြိုတင်ငွေ ၅၀၀၀၀ ကျပ် လွှဲခိုင်းပါတယ်။ ဖုန်း 09 420 123 456"),
+    ("Ana", 7010, None, "Ha'u simu mensajen husi numeru la koñese, sira dehan ha'u manan premiu no ha'u tenke "
+                        "haruka osan $50 uluk."),
 ]
 WIDTH = 100
 
@@ -64,6 +83,10 @@ class Transcript:
         _say(f"👤 {self.name}", f"(sends {len(captions)} screenshots) {captions[0] or ''}")
         self.user.send_album(captions)
         return await self.bot_replies()
+
+    async def taps_last(self) -> list[SentMessage]:
+        message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
+        return await self.taps(message.button_texts()[-1])
 
     async def taps(self, label: str | Callable[[str], bool]) -> list[SentMessage]:
         message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
@@ -143,6 +166,15 @@ async def _play(local: LocalDeployment) -> None:
     await john.taps("Send now")
     await asyncio.sleep(1.5)
     await john.says("/myreports")
+
+    for name, user_id, language_code, text in MORE_CITIZENS:
+        hint = f"Telegram language {language_code}" if language_code else "no Telegram language"
+        print(f"\n— {name}, {hint} —")
+        citizen = Transcript(local, server.user(user_id, name, language_code=language_code), name)
+        await citizen.says(text)
+        # "Send now" (the last button, in their language): the country guessed from the language stays.
+        await citizen.taps_last()
+
 
 
 async def _wait_for_deliveries(local: LocalDeployment) -> None:

@@ -70,13 +70,13 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 _MALAY_ONLY = _words(
     "awak boleh tak akaun wang duit sila percuma tahniah bayaran pautan nombor talian nak mahu betul kereta bila "
-    "encik kerajaan polis telefon bank-bank kerja pinjaman peribadi hantar dapat aku la lah ni tu takde tiada "
-    "sahaja saja kena macam camne pun bagi dekat guna beli rm ringgit mesej"
+    "encik kerajaan polis telefon pinjaman peribadi hantar dapat la lah ni tu takde tiada sahaja kena macam "
+    "camne guna rm ringgit mesej"
 )
 _INDONESIAN_ONLY = _words(
     "bisa gak nggak enggak ngga rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "
     "pemerintah polisi segera telepon kirim dapetin gue gw lu lo aja banget sih deh dong kok udah belum "
-    "pulsa rp rupiah transfer pinjol saja kak bang min"
+    "pulsa rp rupiah pinjol kak bang min"
 )
 # Tetum words Portuguese never uses, for when langdetect (which has no Tetum) says Portuguese.
 _TETUM_ONLY = _words("ha'u hau ita sira iha husi ne'e nee ona atu tanba maibé maibe halo ema osan simu haruka lori "

@@ -25,6 +25,13 @@ DETECTOR = LayeredLanguageDetector()
     ("ငွေလွှဲခိုင်းတယ်", "my"),
     ("இது ஒரு மோசடி", "ta"),
     ("我被骗了，他们让我转账", "zh"),
+    ("有人在WhatsApp上叫我投资USDT，说每天赚30%", "zh"),
+    # Code-mixed text resolves to the language a reader should get.
+    ("Bro aku kena scam la, dia minta transfer RM500 dulu baru boleh claim", "ms"),
+    ("Na-scam ako sa online seller, hindi na nag-reply after ko mag-send ng payment", "fil"),
+    ("slot gacor maxwin hari ini, deposit 10rb langsung wd, gak pake lama", "id"),
+    ("Ha'u simu mensajen husi numeru la koñese, sira dehan ha'u manan premiu", "tet"),
+    ("Recebi uma mensagem a dizer que ganhei um prémio e tenho de pagar uma taxa", "pt"),
 ])
 def test_reports_in_the_regions_languages(text: str, expected: str) -> None:
     assert DETECTOR.detect(text).language == expected
@@ -39,3 +46,11 @@ def test_telegram_language_decides_a_text_too_short_to_judge() -> None:
                                               ("ms", "ms"), ("de", None), (None, None)])
 def test_telegram_language_codes_map_to_our_locales(code: str | None, locale: str | None) -> None:
     assert negotiate(code) == locale
+
+
+def test_the_country_decides_between_malay_and_indonesian_when_the_words_do_not() -> None:
+    shared = "Saya sudah transfer ke dia tapi dia tidak ada balas"  # words both languages use
+    assert DETECTOR.detect(shared, country="MY").language == "ms"
+    assert DETECTOR.detect(shared, country="ID").language == "id"
+    # Words only one of them uses outweigh the country.
+    assert DETECTOR.detect("Saya sudah transfer uang ke rekening dia tapi nggak dibalas", country="MY").language == "id"
