@@ -54,19 +54,20 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
                  "our their them its there here all when then so about into money account bank"),
     "ms": _words("saya anda yang dan untuk ini itu dengan tidak ke di dari kami mereka sudah telah akan ada dia "
                  "minta kena tipu beri hari juga lagi sini sana mana kalau tapi atau pada oleh sebab jadi baru "
-                 "orang cuma hanya semua"),
+                 "orang cuma hanya semua dah kat nak ni"),
     "fil": _words("ang ng mga sa po na ako ko mo ay hindi ito kayo namin lang yung naman niya siya ka ba si kay "
                   "nang pero kasi para sila nila natin tayo kami ninyo ninyong akin dito doon wala may mayroon "
                   "lahat din rin daw raw pa nga talaga paano bakit"),
     "vi": _words("toi ban la cua khong duoc tien chuyen khoan nguoi nay cho voi da bi lua dao tai va co cac "
                  "nhung mot hay roi gi nao minh ho anh chi em vay trieu dong nhan so dien thoai ngan hang lien he "
-                 "ngay"),
+                 "ngay oi con roi mai goi lai nha minh lam gi"),
     "tet": _words("ha'u hau ita sira iha husi ne'e nee ona atu la tanba maibé maibe mak nia ho ba hodi halo ema "
                   "osan simu haruka lori tiha hanesan bele labele sei ka'an kaan agora oinsá oinsa saida se'e "
-                  "nu'udar ami imi hotu deit mos mós fali nafatin loron"),
+                  "nu'udar ami imi hotu deit mos mós fali nafatin loron keta loos lae seidauk hetan foti tau "
+                  "hamutuk aban ohin servisu haan ne'ebé neebe sé"),
     "pt": _words("o a os as um uma de do da dos das em no na nos nas que não nao você voce seu sua meu minha "
                  "para por com é e foi está esta estou são mas como muito pelo pela ao aos isso este esta "
-                 "dinheiro conta banco"),
+                 "dinheiro conta banco nesse nessa isso esse essa aqui já também tem ter"),
 }
 _MALAY_ONLY = _words(
     "awak boleh tak akaun wang duit sila percuma tahniah bayaran pautan nombor talian nak mahu betul kereta bila "
@@ -80,7 +81,8 @@ _INDONESIAN_ONLY = _words(
 )
 # Tetum words Portuguese never uses, for when langdetect (which has no Tetum) says Portuguese.
 _TETUM_ONLY = _words("ha'u hau ita sira iha husi ne'e nee ona atu tanba maibé maibe halo ema osan simu haruka lori "
-                     "tiha hanesan bele labele ka'an oinsá saida ami imi hotu deit fali nafatin loron")
+                     "tiha hanesan bele labele ka'an oinsá saida ami imi hotu deit fali nafatin loron keta loos "
+                     "seidauk hetan foti hamutuk ne'ebé")
 # langdetect profiles worth asking about here: the region's Latin-script languages, and a few
 # near neighbours that absorb text which is none of them.
 _PROFILES = ("en", "id", "vi", "tl", "pt", "es", "fr", "nl", "de", "so", "sw")
@@ -153,8 +155,10 @@ class LayeredLanguageDetector:
             return Detection("vi", 0.97)
         words = frozenset(w.lower() for w in _WORD.findall(text.replace("’", "'")))
         language, best, second = _vote(words)
-        if best >= 2 and best >= 2 * second + 1:
-            confidence = min(0.97, 0.6 + 0.08 * (best - second))
+        if (best >= 2 and best >= 2 * second + 1) or (best >= 1 and second == 0):
+            # One function word with no rival is still better evidence than langdetect has on a
+            # short text; more words, and a wider margin, give more confidence.
+            confidence = min(0.97, 0.5 + 0.08 * (best - second))
         elif letters < SHORT_TEXT and hint is not None:
             return Detection(hint, 0.5)
         else:
