@@ -42,8 +42,10 @@ def test_telegram_language_decides_a_text_too_short_to_judge() -> None:
     assert DETECTOR.detect("12345", None).language == "und"
 
 
-@pytest.mark.parametrize(("code", "locale"), [("zh-hans", "zh"), ("pt-br", "pt"), ("tl", "fil"), ("en-SG", "en"),
-                                              ("ms", "ms"), ("de", None), (None, None)])
+@pytest.mark.parametrize(("code", "locale"), [
+    ("zh-hans", "zh"), ("zh-CN", "zh"), ("zh-sg", "zh"), ("pt-br", "pt"), ("pt-PT", "pt"), ("tl", "fil"),
+    ("fil", "fil"), ("my", "my"), ("km", "km"), ("lo", "lo"), ("ta", "ta"), ("en-SG", "en"), ("ms", "ms"),
+    ("in", "id"), ("de", None), (None, None)])
 def test_telegram_language_codes_map_to_our_locales(code: str | None, locale: str | None) -> None:
     assert negotiate(code) == locale
 
