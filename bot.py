@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -27,6 +28,7 @@ from handlers import register_handlers
 from handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
 from handlers.ordering import PerChatOrderedProcessor
 from i18n import Catalogs
+from reports.analyze import Analyzer, stream
 from reports.classify import KeywordClassifier
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
@@ -38,14 +40,19 @@ log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
+def build_reading() -> tuple[LayeredLanguageDetector, KeywordClassifier]:
+    """How harmline reads a text: the language detector and the classifier (loaded once)."""
+    return LayeredLanguageDetector(), KeywordClassifier()
+
+
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       clock: Callable[[], datetime] = utc_now) -> HarmlineApplication:
     """Everything the bot needs, wired once. Resources are opened in post_init."""
     catalogs = Catalogs()
     database = Database(settings.database)
     reports, outbox = ReportStore(database), Outbox(database)
-    intake = Intake(database, reports, outbox, settings, LayeredLanguageDetector(), KeywordClassifier(),
-                    clock=clock)
+    detector, classifier = build_reading()
+    intake = Intake(database, reports, outbox, settings, detector, classifier, clock=clock)
     services = Services(settings, database, reports, outbox, intake, catalogs)
 
     builder = (
@@ -197,6 +204,18 @@ def command_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_analyze(args: argparse.Namespace) -> int:
+    """JSON lines on stdin → one JSON line per input on stdout; bad lines reported on stderr."""
+    detector, classifier = build_reading()
+    # Each result leaves as soon as its line is read: a consumer sees it at once, not per 8 KiB.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+    written, bad = stream(Analyzer(detector, classifier), sys.stdin, sys.stdout, sys.stderr)
+    if bad:
+        print(f"harmline analyze: {written} line(s) analysed, {bad} bad line(s) skipped", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def command_demo(args: argparse.Namespace) -> int:
     from demo import run_demo  # the demo pulls in the embedded Bot API server; only load it here
 
@@ -219,6 +238,9 @@ def parser() -> argparse.ArgumentParser:
     outbox = commands.add_parser("outbox", help="show pending and failed deliveries")
     outbox.add_argument("--config", required=True)
     outbox.set_defaults(handler=command_outbox)
+    analyze = commands.add_parser("analyze", help="read JSON lines ({\"text\": …}) on stdin, write language, "
+                                                  "category and indicators as JSON lines")
+    analyze.set_defaults(handler=command_analyze)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)
     check.set_defaults(handler=command_check_config)

@@ -26,6 +26,11 @@ _HOME_COUNTRY = {"id": "ID", "th": "TH", "vi": "VN", "fil": "PH", "km": "KH", "l
                  "pt": "TL", "ms": "MY"}
 
 
+def home_country(language: str | None) -> str | None:
+    """The country whose people mostly write ``language``, or None where it is shared."""
+    return _HOME_COUNTRY.get(language or "")
+
+
 def guess_country(language_code: str | None, detected_language: str | None, countries: tuple[str, ...]) -> str:
     """The served country a new report most likely belongs to, before the citizen says so.
 
@@ -37,7 +42,7 @@ def guess_country(language_code: str | None, detected_language: str | None, coun
         if region in ASEAN_COUNTRIES and region in countries:
             return region
     for language in (negotiate(language_code), detected_language):
-        country = _HOME_COUNTRY.get(language or "")
+        country = home_country(language)
         if country in countries:
             return country
     return countries[0]
