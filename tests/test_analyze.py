@@ -21,7 +21,8 @@ async def analyze(*lines: str) -> tuple[list[dict[str, object]], str, int]:
 
 async def test_each_text_gets_language_category_and_normalised_indicators() -> None:
     results, errors, code = await analyze(
-        json.dumps({"text": "Tahniah! Anda menang RM5000, klik hxxps://bnm-hadiah[.]com/tuntut, WhatsApp 012-345 6789"}),
+        json.dumps({"text": "Tahniah! Anda menang RM5000, klik hxxps://bnm-hadiah[.]com/tuntut, "
+                            "WhatsApp 012-345 6789"}),
         json.dumps({"text": "มิจฉาชีพโทรมา โทร 081-234-5678", "country": "TH"}),
         json.dumps({"text": "ok see you at 7", "language_hint": "en"}),
     )
