@@ -100,6 +100,7 @@ async def _set_commands(application: HarmlineApplication, catalogs: Catalogs) ->
     for language in catalogs.available:
         _ = catalogs.gettext(language)
         commands = [
+            BotCommand("check", _("Has this number or link been reported?")),
             BotCommand("status", _("Where is my report?")),
             BotCommand("myreports", _("My reports")),
             BotCommand("cancel", _("Withdraw a report not yet sent")),

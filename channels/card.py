@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from i18n import Catalogs
+from i18n import Catalogs, Gettext
 from i18n.labels import (
     CATEGORY_LABELS,
     INDICATOR_LABELS,
@@ -19,6 +19,7 @@ from i18n.labels import (
 )
 from reports.indicators import defang
 from reports.model import Report
+from reports.repeats import IndicatorHistory
 
 MESSAGE_LIMIT = 4096
 # Room left for the header lines, measured in UTF-16 units as Telegram counts them.
@@ -38,6 +39,17 @@ def truncate(text: str, limit: int) -> str:
         cut = cut[:-1]
     space = cut.rfind(" ", max(len(cut) - 40, 0))
     return (cut[:space] if space > 0 else cut) + "…"
+
+
+def repeat_note(history: IndicatorHistory | None, _: Gettext) -> str | None:
+    """"reported 37 times since 2026-11-02 (4 countries)" — what makes a number urgent."""
+    if history is None or history.reports < 2 or history.first_seen is None:
+        return _("first report") if history is not None and history.reports == 1 else None
+    since = f"{history.first_seen:%Y-%m-%d}"
+    if len(history.countries) > 1:
+        return _("reported {count} times since {date} ({countries} countries)").format(
+            count=history.reports, date=since, countries=len(history.countries))
+    return _("reported {count} times since {date}").format(count=history.reports, date=since)
 
 
 def _field(label: str, html_value: str) -> str:
@@ -66,8 +78,13 @@ def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
     ]
     if report.indicators:
         lines.append(_field(_("Indicators"), ""))
-        lines += [f"• {escape(_(INDICATOR_LABELS.get(i.kind, i.kind)))}: <code>{escape(defang(i.value))}</code>"
-                  for i in report.indicators[:15]]
+        for indicator in report.indicators[:15]:
+            label = escape(_(INDICATOR_LABELS.get(indicator.kind, indicator.kind)))
+            seen = repeat_note(report.history.get((indicator.kind, indicator.value)), _)
+            # What names it (bank, wallet, network, platform); a URL's detail is its domain, shown already.
+            named = f" ({escape(indicator.detail)})" if indicator.detail and indicator.kind != "url" else ""
+            lines.append(f"• {label}: <code>{escape(defang(indicator.value))}</code>{named}"
+                         + (f" — {escape(seen)}" if seen else ""))
     origins = [m.origin for m in report.messages if m.origin is not None]
     forwarded_from = _("Forwarded from")
     for origin in dict.fromkeys(origins):

@@ -57,7 +57,10 @@ def report_document(report: Report, language: str, catalogs: Catalogs) -> dict[s
             }
             for m in report.messages
         ],
-        "indicators": [{"type": i.kind, "value": i.value} for i in report.indicators],
+        "indicators": [{"type": i.kind, "value": i.value, "detail": i.detail,
+                        "reports": report.history[(i.kind, i.value)].reports
+                        if (i.kind, i.value) in report.history else None}
+                       for i in report.indicators],
         "evidence": [{"type": e.kind, "file_unique_id": e.file_unique_id, "size": e.file_size,
                       "mime_type": e.mime_type, "file_name": e.file_name} for e in report.evidence],
     }

@@ -6,6 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from handlers import citizen, jobs
 from handlers.buttons import on_button
+from handlers.check import on_check
 from handlers.context import HarmlineApplication
 from handlers.errors import on_error
 from handlers.language import on_language_command
@@ -30,6 +31,7 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("cancel", citizen.on_cancel),
         ("deleteme", citizen.on_deleteme),
         ("language", on_language_command),
+        ("check", on_check),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
     # 2. Inline buttons: one handler, dispatching on the parsed, versioned callback data.

@@ -49,7 +49,7 @@ async def on_help(update: Update, context: HarmlineContext) -> None:
         "/cancel — withdraw a report that has not been sent yet\n"
         "/language — change the language\n"
         "/privacy — what is shared, and with whom\n"
-        "/deleteme — erase your personal data"))
+        "/deleteme — erase your personal data") + "\n" + _("/check NUMBER — has it been reported before?"))
 
 
 async def on_privacy(update: Update, context: HarmlineContext) -> None:

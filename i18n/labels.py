@@ -35,6 +35,10 @@ INDICATOR_LABELS: dict[str, str] = {
     "phone": N_("Phone"),
     "url": N_("Link"),
     "email": N_("E-mail"),
+    "bank_account": N_("Bank account"),
+    "ewallet": N_("E-wallet"),
+    "crypto_wallet": N_("Crypto wallet"),
+    "social_handle": N_("Social media account"),
 }
 
 # Who wrote a forwarded message (Telegram's MessageOrigin types).

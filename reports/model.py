@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reports.repeats import IndicatorHistory
 
 
 class Category(StrEnum):
@@ -95,8 +99,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Indicator:
-    kind: str  # phone, url, email
+    kind: str  # phone, url, email, bank_account, ewallet, crypto_wallet, social_handle
     value: str
+    # Bank or wallet name, a URL's registrable domain (";shortener" appended for link shorteners),
+    # a crypto wallet's network, a handle's platform.
+    detail: str | None = None
 
 
 @dataclass
@@ -123,6 +130,8 @@ class Report:
     messages: list[ReportMessage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    # Per indicator, every report (this one included) that contains it: for the contact's card.
+    history: dict[tuple[str, str], IndicatorHistory] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

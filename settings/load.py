@@ -181,6 +181,7 @@ def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
         telegram_chat_id=table.get("telegram_chat_id", int, None),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        hotline=table.get("hotline", str, None),
     )
     if contact.telegram_chat_id is None and contact.webhook_url is None:
         raise ConfigError(f"{table.key('telegram_chat_id')}: a contact needs telegram_chat_id or webhook_url")

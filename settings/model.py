@@ -60,6 +60,7 @@ class ContactSettings:
     telegram_chat_id: int | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    hotline: str | None = None  # the number citizens are told to call (/check, advice)
 
 
 @dataclass(frozen=True)

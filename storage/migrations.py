@@ -126,4 +126,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE deliveries ADD COLUMN progress INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    Migration(
+        "indicators keep what names them: bank, wallet, registrable domain, network",
+        ("ALTER TABLE indicators ADD COLUMN detail TEXT",),
+    ),
+    Migration(
+        "indicators carry their report's country, category, time and liveness for /check",
+        (
+            # A copy of four report fields on each indicator row, kept in step by the store in the
+            # same transaction, so a lookup of a number reported thousands of times reads one
+            # covering index range instead of visiting thousands of reports.
+            "ALTER TABLE indicators ADD COLUMN report_country TEXT",
+            "ALTER TABLE indicators ADD COLUMN report_category TEXT",
+            "ALTER TABLE indicators ADD COLUMN report_created_at TEXT",
+            "ALTER TABLE indicators ADD COLUMN report_live INTEGER NOT NULL DEFAULT 1",
+            "UPDATE indicators SET report_country = (SELECT country FROM reports WHERE reports.id = report_id),"
+            " report_category = (SELECT category FROM reports WHERE reports.id = report_id),"
+            " report_created_at = (SELECT created_at FROM reports WHERE reports.id = report_id),"
+            " report_live = (SELECT status <> 'cancelled' FROM reports WHERE reports.id = report_id)",
+            "CREATE INDEX ix_indicators_lookup ON indicators"
+            " (kind, value, report_live, report_category, report_country, report_created_at)",
+            "DROP INDEX ix_indicators_value",
+        ),
+    ),
 )

@@ -19,6 +19,7 @@ from reports.model import (
     ReportMessage,
     ReportStatus,
 )
+from reports.repeats import IndicatorHistory
 from storage.codec import from_text, optional_from_text, to_text
 from storage.database import Database, Row, Transaction
 
@@ -159,6 +160,10 @@ class ReportStore:
             " followup_deadline = ?, completed_at = ? WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
+        tx.execute(
+            "UPDATE indicators SET report_country = ?, report_category = ?, report_live = ? WHERE report_id = ?",
+            (report.country, report.category.value, int(report.status is not ReportStatus.CANCELLED), report.id),
+        )
 
     def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,
                           indicators: Sequence[Indicator]) -> None:
@@ -187,9 +192,11 @@ class ReportStore:
     def _insert_indicators(tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
         if indicators:
             tx.execute_many(
-                "INSERT INTO indicators (report_id, kind, value) VALUES (?, ?, ?)"
-                " ON CONFLICT (report_id, kind, value) DO NOTHING",
-                [(report_id, i.kind, i.value) for i in indicators],
+                "INSERT INTO indicators (report_id, kind, value, detail, report_country, report_category,"
+                " report_created_at, report_live) SELECT ?, ?, ?, ?, country, category, created_at, status <> ?"
+                " FROM reports WHERE id = ? ON CONFLICT (report_id, kind, value) DO NOTHING",
+                [(report_id, i.kind, i.value, i.detail, ReportStatus.CANCELLED.value, report_id)
+                 for i in indicators],
             )
 
     def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
@@ -241,9 +248,38 @@ class ReportStore:
             "SELECT kind, file_id, file_unique_id, file_size, mime_type, file_name, caption FROM evidence"
             " WHERE report_id = ? ORDER BY id", (report.id,))
         report.evidence = [Evidence(*tuple(r)) for r in rows]
-        rows = tx.fetch_all("SELECT kind, value FROM indicators WHERE report_id = ? ORDER BY id", (report.id,))
-        report.indicators = [Indicator(r["kind"], r["value"]) for r in rows]
+        rows = tx.fetch_all("SELECT kind, value, detail FROM indicators WHERE report_id = ? ORDER BY id",
+                            (report.id,))
+        report.indicators = [Indicator(r["kind"], r["value"], r["detail"]) for r in rows]
+        report.history = {(i.kind, i.value): ReportStore._history(tx, i.kind, i.value) for i in report.indicators}
         return report
+
+    async def indicator_history(self, kind: str, value: str) -> IndicatorHistory:
+        """Reports containing the indicator: how many, since when, where and as what. Reporters
+        and report texts are not part of the answer."""
+        return await self.database.run(lambda tx: self._history(tx, kind, value))
+
+    @staticmethod
+    def _history(tx: Transaction, kind: str, value: str) -> IndicatorHistory:
+        # One range of ix_indicators_lookup: each row is one report (UNIQUE report_id, kind, value).
+        rows = tx.fetch_all(
+            "SELECT report_category AS category, report_country AS country, MIN(report_created_at) AS first_seen,"
+            " MAX(report_created_at) AS last_seen, COUNT(*) AS reports FROM indicators"
+            " WHERE kind = ? AND value = ? AND report_live = 1 GROUP BY report_category, report_country",
+            (kind, value),
+        )
+        by_category: dict[str, int] = {}
+        for row in rows:
+            by_category[row["category"]] = by_category.get(row["category"], 0) + int(row["reports"])
+        return IndicatorHistory(
+            kind=kind,
+            value=value,
+            reports=sum(int(row["reports"]) for row in rows),
+            first_seen=min((from_text(row["first_seen"]) for row in rows), default=None),
+            last_seen=max((from_text(row["last_seen"]) for row in rows), default=None),
+            countries=tuple(sorted({row["country"] for row in rows})),
+            categories=tuple(sorted(by_category.items(), key=lambda item: (-item[1], item[0]))),
+        )
 
     async def of_reporter(self, user_id: int, limit: int = 10) -> list[Report]:
         rows = await self.database.fetch_all(

@@ -75,7 +75,8 @@ async def test_a_plain_text_report_is_acknowledged_then_forwarded_to_chat_and_we
     assert hook.signature_valid is True
     assert hook.idempotency_key == reference
     assert hook.body["reference"] == reference and hook.body["platform"] == "whatsapp"
-    assert {"type": "phone", "value": "+60123456789"} in hook.body["indicators"]
+    phone = next(i for i in hook.body["indicators"] if i["type"] == "phone")
+    assert phone["value"] == "+60123456789" and phone["reports"] == 1
     assert "5001" not in json.dumps(hook.body) and "Aisyah" not in json.dumps(hook.body)
     expected = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), hook.raw, hashlib.sha256).hexdigest()
     assert hook.headers["X-Harmline-Signature"] == expected

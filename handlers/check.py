@@ -1,0 +1,71 @@
+"""/check <number, link, account or handle>: has it been reported, how often, as what.
+
+Never says who reported it or what they wrote; "no reports" is never phrased as "safe"; and one
+report alone is never called a scam.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from handlers.context import HarmlineContext
+from handlers.language import user_language
+from i18n import Gettext
+from i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS
+from reports.indicators import defang
+from reports.model import Category
+from reports.repeats import IndicatorHistory, lookup_candidates
+from routing import guess_country
+
+MAX_CHECKED = 3
+
+
+def _verdict(history: IndicatorHistory, _: Gettext) -> str:
+    if history.reports == 0 or history.first_seen is None or history.last_seen is None:
+        return _("No reports of this yet. That does not mean it is safe: scammers change numbers and links "
+                 "all the time.")
+    if history.reports == 1:
+        return _("Reported once, on {date}. One report alone does not prove a scam, but be careful.").format(
+            date=f"{history.first_seen:%Y-%m-%d}")
+    category = history.most_common_category
+    label = _(CATEGORY_LABELS[Category(category)]) if category else "?"
+    return _("Reported {count} times since {date} (last on {last}, from {countries} countries), most often as: "
+             "{category}. Do not pay and do not share any code.").format(
+        count=history.reports, date=f"{history.first_seen:%Y-%m-%d}", last=f"{history.last_seen:%Y-%m-%d}",
+        countries=len(history.countries), category=label)
+
+
+async def on_check(update: Update, context: HarmlineContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    language = await user_language(update, context)
+    _ = context.gettext(language)
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await message.reply_text(_("Send /check followed by a phone number, link, bank account or social media "
+                                   "account, for example: /check 012-345 6789"))
+        return
+    settings = context.settings
+    country = guess_country(user.language_code, language, settings.countries)
+    candidates = lookup_candidates(query, country)[:MAX_CHECKED]
+    if not candidates:
+        await message.reply_text(_("I could not find a phone number, link, account or handle in that. Please "
+                                   "send it as written, for example: /check 012-345 6789"))
+        return
+    parts = []
+    for candidate in candidates:
+        history = await context.services.reports.indicator_history(candidate.kind, candidate.value)
+        label = _(INDICATOR_LABELS.get(candidate.kind, candidate.kind))
+        parts.append(f"<b>{escape(label)}</b> <code>{escape(defang(candidate.value))}</code>\n"
+                     + escape(_verdict(history, _)))
+    hotline = next((c.hotline for c in settings.contacts_for(country) if c.hotline), None)
+    advice = _("Never share one-time codes (OTP) or passwords, and never pay a fee to receive a prize, a loan or "
+               "a job.")
+    if hotline:
+        advice += " " + _("If you are unsure, or already paid, call {hotline}.").format(hotline=hotline)
+    else:
+        advice += " " + _("If you are unsure, call your bank on the number printed on your card.")
+    await message.reply_html("\n\n".join(parts) + "\n\n<i>" + escape(advice) + "</i>")
