@@ -78,6 +78,9 @@ class Classification:
     category: Category
     reason: str  # shown to moderators: why this category
     matched: tuple[str, ...] = ()
+    # For scams: phishing, investment, job, romance, shopping, impersonation, loan, prize or other.
+    scam_type: str | None = None
+    confidence: float = 1.0  # the learned classifier's probability for `category`; 1.0 from the keyword rules
 
 
 class Classifier(Protocol):

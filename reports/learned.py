@@ -1,0 +1,206 @@
+"""Learned report classifier: character n-grams of a normalised text, two linear models.
+
+One multinomial logistic regression decides the category (scam / illegal_gambling /
+fraudulent_content / other); a second one, consulted only for scams, decides the scam type.
+Trained by ``python -m reports.train_classifier`` (see reports/CLASSIFIER.md); the weights ship
+as gzipped JSON (a feature → weights map, no pickle) and inference is plain Python: a few
+hundred dictionary look-ups per report.
+
+Each decision explains itself: the features (words or character n-grams) that pushed the text
+most towards the chosen category are named in ``reason`` and listed in ``matched``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from reports.classify import Classification
+from reports.model import Category
+
+WEIGHTS = Path(__file__).resolve().parent / "classifier_weights.json.gz"
+FORMAT = "harmline-ngram-logreg/1"
+SCAM_TYPES = ("phishing", "investment", "job", "romance", "shopping", "impersonation", "loan", "prize", "other")
+
+# Underlines, strike-throughs and other combining marks used to dodge filters (P͟U͟L͟A͟U͟W͟I͟N͟).
+_DECORATIONS = dict.fromkeys(map(ord, "\u0332\u0333\u035f\u0336\u0335\u0338\u20e3\ufe0f\u200b\u200c\u200d\u2060"))
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|xyz|top|link|site|online|live|"
+                  r"win|vip|club|bet|me|ly|io|co|cc|asia|app|shop|store|life|pro|work|world|my|sg|th|ph|id|vn|kh|la|"
+                  r"mm|tl|br|pt)(?:/\S*)?", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"[\s_]+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_NGRAMS = (3, 4)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold styled letters (𝐌𝐀𝐍 → man), digits → 0, every link → ``⟦url⟧`` plus its host words."""
+    text = unicodedata.normalize("NFKC", text).translate(_DECORATIONS).lower()
+
+    def _link(match: re.Match[str]) -> str:
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0)).split("/", 1)[0]
+        return " ⟦url⟧ " + re.sub(r"[.\-:]+", " ", host) + " "
+
+    text = _URL.sub(_link, text)
+    text = _DIGITS.sub("0", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def features(text: str) -> set[str]:
+    """Character 3–4-grams of the normalised text (padded with spaces), its words, accent-folded too,
+    and the single characters and pairs of Chinese runs (a Han character is a word on its own).
+
+    Words are prefixed ``w:`` so they never collide with n-grams; the folded form of an accented
+    Latin word (Vietnamese typed without diacritics is common) is added as a word as well.
+    """
+    norm = " " + normalise(text) + " "
+    found: set[str] = set()
+    add = found.add
+    length = len(norm)
+    for n in _NGRAMS:
+        for i in range(length - n + 1):
+            add(norm[i : i + n])
+    for run in _HAN.findall(norm):
+        found.update(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    for word in _WORD.findall(norm):
+        add("w:" + word)
+        if not word.isascii() and word[0] < "\u0250":
+            add("w:" + _fold(word))
+    return found
+
+
+def readable(feature: str) -> str:
+    """How a moderator sees a feature: a word as is, an n-gram trimmed, any piece of a link as "link"."""
+    if feature == "w:url" or "⟦" in feature or "⟧" in feature:
+        return "link"
+    if feature.startswith("w:"):
+        return feature[2:]
+    if "⟦" in feature or "⟧" in feature:
+        return "link"
+    return feature.strip() or feature
+
+
+def _shown(feature: str) -> bool:
+    """Only features with a letter (or the link marker) are worth showing; "000" or ", " explain nothing."""
+    return any(c.isalpha() for c in feature)
+
+
+class LearnedClassifier:
+    """The shipped model behind the :class:`reports.classify.Classifier` protocol."""
+
+    def __init__(self, path: Path | str = WEIGHTS, explain: int = 4) -> None:
+        data = load_weights(Path(path))
+        self.categories = tuple(Category(c) for c in data["category"]["classes"])
+        self._bias: tuple[float, ...] = tuple(data["category"]["bias"])
+        self._weights: dict[str, tuple[float, ...]] = {f: tuple(w) for f, w in data["category"]["weights"].items()}
+        self.scam_types: tuple[str, ...] = tuple(data["scam_type"]["classes"])
+        self._type_bias: tuple[float, ...] = tuple(data["scam_type"]["bias"])
+        self._type_weights: dict[str, tuple[float, ...]] = {
+            f: tuple(w) for f, w in data["scam_type"]["weights"].items()
+        }
+        # Extra evidence "scam" needs over "other" before it is called: keeps benign chats out of the scam queue.
+        self._scam_margin = float(data["category"].get("scam_margin", 0.0))
+        self._explain = explain
+
+    def scores(self, text: str) -> tuple[list[tuple[str, tuple[float, ...]]], list[float], float]:
+        """The known features with their weight rows, the category logits, and the feature scale."""
+        feats = features(text)
+        scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
+        get = self._weights.get
+        hits = [(f, row) for f in feats if (row := get(f)) is not None]
+        totals = [sum(column) for column in zip(*(row for _, row in hits), strict=True)] if hits else [0.0] * 4
+        return hits, [b + t * scale for b, t in zip(self._bias, totals, strict=True)], scale
+
+    def classify(self, text: str) -> Classification:
+        hits, logits, scale = self.scores(text)
+        scam = self.categories.index(Category.SCAM)
+        other = self.categories.index(Category.OTHER)
+        logits[scam] -= self._scam_margin
+        best = max(range(len(logits)), key=logits.__getitem__)
+        probabilities = _softmax(logits)
+        category = self.categories[best]
+        top = self._top_features(hits, best, other if best != other else None)
+        scam_type = None
+        if category is Category.SCAM:
+            scam_type = self._scam_type((f for f, _ in hits), scale)
+        shown = ", ".join(f"“{readable(f)}”" for f in top) or "no known feature"
+        label = category.value + (f"/{scam_type}" if scam_type else "")
+        if category is Category.OTHER:
+            reason = f"other ({probabilities[best]:.0%}): no strong scam, gambling or fraud signal; leaning on {shown}"
+        else:
+            reason = f"{label} ({probabilities[best]:.0%}): {shown}"
+        return Classification(
+            category,
+            reason,
+            tuple(readable(f) for f in top),
+            scam_type=scam_type,
+            confidence=round(probabilities[best], 4),
+        )
+
+    def _scam_type(self, feats: Iterable[str], scale: float) -> str:
+        totals = list(self._type_bias)
+        get = self._type_weights.get
+        for feature in feats:
+            row = get(feature)
+            if row is not None:
+                for k, w in enumerate(row):
+                    totals[k] += w * scale
+        return self.scam_types[max(range(len(totals)), key=totals.__getitem__)]
+
+    def _top_features(self, hits: list[tuple[str, tuple[float, ...]]], k: int, against: int | None) -> list[str]:
+        """The features that favour class ``k`` most (over ``against``, or over the mean of the others)."""
+        scored = []
+        for feature, row in hits:
+            rest = row[against] if against is not None else (sum(row) - row[k]) / (len(row) - 1)
+            push = row[k] - rest
+            if push > 0:
+                # Longer, readable features explain better than short n-grams at equal weight.
+                bonus = 1.0 + 0.15 * min(len(readable(feature)), 6) + (0.5 if feature.startswith("w:") else 0.0)
+                scored.append((push * bonus, feature))
+        scored.sort(reverse=True)
+        chosen: list[str] = []
+        for _, feature in scored:
+            shown = readable(feature)
+            if (len(shown) < 2 and not _is_ideograph(shown)) or not _shown(feature):
+                continue
+            if any(shown in readable(c) or readable(c) in shown for c in chosen):
+                continue
+            chosen.append(feature)
+            if len(chosen) == self._explain:
+                break
+        return chosen
+
+
+def _is_ideograph(text: str) -> bool:
+    return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _softmax(logits: list[float]) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(x - top) for x in logits]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def load_weights(path: Path) -> dict[str, Any]:
+    """Read the JSON weights (gzipped or not) and check their format; never unpickles anything."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    data: dict[str, Any] = json.loads(raw.decode("utf-8"))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"{path}: not a {FORMAT} weights file")
+    return data
