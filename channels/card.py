@@ -91,6 +91,12 @@ def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
         when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
         kind = _(ORIGIN_LABELS.get(origin.type, origin.type))
         lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(kind)}){when}"))
+    if report.same_script_reports:
+        lines.append(escape(_("Same scam text as {count} earlier report(s).").format(
+            count=report.same_script_reports)))
+    if report.possible_duplicates:
+        lines.append(escape(_("Possibly the same as {count} earlier report(s): a moderator can merge them.").format(
+            count=report.possible_duplicates)))
     if report.evidence:
         lines.append(escape(_("Evidence: {count} file(s), attached below.").format(count=len(report.evidence))))
     lines.append("<i>" + escape(_("The reporter's identity is withheld.")) + "</i>")

@@ -18,7 +18,7 @@ from demo.environment import LocalDeployment
 COUNTRIES = ["MY", "ID", "TH", "VN", "PH", "KH", "LA", "MM", "TL"]
 CONTACTS = [
     {"country": "MY", "name": "National Scam Response Centre (MY)", "language": "ms",
-     "telegram_chat_id": -1001000000001, "webhook_url": "", "webhook_secret": ""},
+     "telegram_chat_id": -1001000000001, "webhook_url": "", "webhook_secret": "", "hotline": "997"},
     {"country": "ID", "name": "Indonesia Anti-Scam Centre", "language": "id", "telegram_chat_id": -1001000000002},
     {"country": "TH", "name": "Thai Police Cyber Taskforce", "language": "th", "telegram_chat_id": -1001000000003},
     {"country": "VN", "name": "Viet Nam Anti-Fraud Portal", "language": "vi", "telegram_chat_id": -1001000000004},
@@ -174,6 +174,15 @@ async def _play(local: LocalDeployment) -> None:
         await citizen.says(text)
         # "Send now" (the last button, in their language): the country guessed from the language stays.
         await citizen.taps_last()
+
+    print("\n— Mei reports the number Aisyah reported; Kumar checks it before paying —")
+    mei = Transcript(local, server.user(7011, "Mei", language_code="en"), "Mei")
+    await mei.says("This WhatsApp 012-345 6789 says I won a Bank Negara prize and must pay a fee first")
+    await mei.taps(lambda text: text.startswith("Malaysia"))
+    await mei.taps("Send now")
+    kumar = Transcript(local, server.user(7012, "Kumar", language_code="en"), "Kumar")
+    await kumar.says("/check 012 345 6789")
+    await kumar.says("/check 011-2222 3333")
 
 
 

@@ -31,10 +31,13 @@ def _verdict(history: IndicatorHistory, _: Gettext) -> str:
             date=f"{history.first_seen:%Y-%m-%d}")
     category = history.most_common_category
     label = _(CATEGORY_LABELS[Category(category)]) if category else "?"
-    return _("Reported {count} times since {date} (last on {last}, from {countries} countries), most often as: "
-             "{category}. Do not pay and do not share any code.").format(
-        count=history.reports, date=f"{history.first_seen:%Y-%m-%d}", last=f"{history.last_seen:%Y-%m-%d}",
-        countries=len(history.countries), category=label)
+    first, last = f"{history.first_seen:%Y-%m-%d}", f"{history.last_seen:%Y-%m-%d}"
+    if len(history.countries) > 1:
+        return _("Reported {count} times since {date} (last on {last}, from {countries} countries), most often "
+                 "as: {category}. Do not pay and do not share any code.").format(
+            count=history.reports, date=first, last=last, countries=len(history.countries), category=label)
+    return _("Reported {count} times since {date} (last on {last}), most often as: {category}. Do not pay and "
+             "do not share any code.").format(count=history.reports, date=first, last=last, category=label)
 
 
 async def on_check(update: Update, context: HarmlineContext) -> None:

@@ -26,6 +26,7 @@ from reports.model import (
     ReportStatus,
 )
 from reports.reference import new_reference
+from reports.similarity import compare, fingerprint
 from routing import guess_country, recipients_for, reviewers_for
 from settings.model import Settings
 from storage import Database, Outbox, ReportStore, Transaction
@@ -260,9 +261,18 @@ class Intake:
         report.status = (ReportStatus.AWAITING_REVIEW if self.settings.review == "before_forward"
                          else ReportStatus.SUBMITTED)
         self._save(tx, report)
+        self._link_same_script(tx, report)
         if report.status is ReportStatus.AWAITING_REVIEW:
             self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
         self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
+
+    def _link_same_script(self, tx: Transaction, report: Report) -> None:
+        """Once its text is final, link the report to earlier ones of the same scam script."""
+        mine = fingerprint(self.reports.report_text(tx, report.id))
+        for earlier_id, earlier in self.reports.save_fingerprint(tx, report.id, mine):
+            found = compare(mine, earlier)
+            if found is not None:
+                self.reports.link(tx, report.id, earlier_id, found[0].value, found[1])
 
     def _reroute(self, tx: Transaction, report: Report, previous_country: str, now: datetime) -> None:
         """The citizen chose another served country: the report goes to that country's contacts,

@@ -132,6 +132,8 @@ class Report:
     indicators: list[Indicator] = field(default_factory=list)
     # Per indicator, every report (this one included) that contains it: for the contact's card.
     history: dict[tuple[str, str], IndicatorHistory] = field(default_factory=dict)
+    same_script_reports: int = 0  # earlier reports of the same scam text (linked automatically)
+    possible_duplicates: int = 0  # earlier reports that may be the same (for a moderator to decide)
 
     @property
     def text(self) -> str:

@@ -149,4 +149,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "DROP INDEX ix_indicators_value",
         ),
     ),
+    Migration(
+        "fingerprints of report texts, and links between reports of the same scam script",
+        (
+            """CREATE TABLE report_fingerprints (
+                report_id INTEGER PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+                text_hash TEXT NOT NULL,
+                script_hash TEXT NOT NULL,
+                script_length INTEGER NOT NULL,
+                signature TEXT NOT NULL
+            )""",
+            "CREATE INDEX ix_fingerprints_text ON report_fingerprints (text_hash)",
+            "CREATE INDEX ix_fingerprints_script ON report_fingerprints (script_hash)",
+            """CREATE TABLE report_bands (
+                band TEXT NOT NULL,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                PRIMARY KEY (band, report_id)
+            )""",
+            """CREATE TABLE report_links (
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                earlier_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                match TEXT NOT NULL,
+                score REAL NOT NULL,
+                PRIMARY KEY (report_id, earlier_id)
+            )""",
+            "CREATE INDEX ix_report_links_earlier ON report_links (earlier_id)",
+        ),
+    ),
 )

@@ -20,6 +20,7 @@ from reports.model import (
     ReportStatus,
 )
 from reports.repeats import IndicatorHistory
+from reports.similarity import Fingerprint
 from storage.codec import from_text, optional_from_text, to_text
 from storage.database import Database, Row, Transaction
 
@@ -211,6 +212,32 @@ class ReportStore:
                                   (report_id,))
         return "\n\n".join(row["text"] for row in rows if row["text"])
 
+    def save_fingerprint(self, tx: Transaction, report_id: int,
+                         fingerprint: Fingerprint) -> list[tuple[int, Fingerprint]]:
+        """Store the text's fingerprint; return the earlier reports that may share its script."""
+        bands = fingerprint.bands
+        rows = tx.fetch_all(
+            "SELECT report_id, text_hash, script_hash, script_length, signature FROM report_fingerprints"
+            " WHERE text_hash = ? OR script_hash = ? OR report_id IN (SELECT report_id FROM report_bands"
+            f" WHERE band IN ({', '.join('?' * len(bands))})) LIMIT 500",
+            (fingerprint.text_hash, fingerprint.script_hash, *bands),
+        )
+        tx.execute(
+            "INSERT INTO report_fingerprints (report_id, text_hash, script_hash, script_length, signature)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING",
+            (report_id, fingerprint.text_hash, fingerprint.script_hash, fingerprint.script_length,
+             ",".join(map(str, fingerprint.signature))),
+        )
+        tx.execute_many("INSERT INTO report_bands (band, report_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        [(band, report_id) for band in bands])
+        return [(row["report_id"], Fingerprint(row["text_hash"], row["script_hash"], row["script_length"],
+                                               tuple(int(v) for v in row["signature"].split(","))))
+                for row in rows if row["report_id"] != report_id]
+
+    def link(self, tx: Transaction, report_id: int, earlier_id: int, match: str, score: float) -> None:
+        tx.execute("INSERT INTO report_links (report_id, earlier_id, match, score) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (report_id, earlier_id) DO NOTHING", (report_id, earlier_id, match, score))
+
     async def set_followup_message(self, report_id: int, message_id: int) -> None:
         await self.database.run(lambda tx: tx.execute(
             "UPDATE reports SET followup_message_id = ? WHERE id = ?", (message_id, report_id)))
@@ -252,6 +279,12 @@ class ReportStore:
                             (report.id,))
         report.indicators = [Indicator(r["kind"], r["value"], r["detail"]) for r in rows]
         report.history = {(i.kind, i.value): ReportStore._history(tx, i.kind, i.value) for i in report.indicators}
+        for row in tx.fetch_all("SELECT match, COUNT(*) AS n FROM report_links WHERE report_id = ? GROUP BY match",
+                                (report.id,)):
+            if row["match"] == "suggested":
+                report.possible_duplicates += int(row["n"])
+            else:
+                report.same_script_reports += int(row["n"])
         return report
 
     async def indicator_history(self, kind: str, value: str) -> IndicatorHistory:

@@ -222,3 +222,23 @@ async def test_a_new_report_starts_in_the_country_of_the_citizens_language(
     stored = await h.reports.find(answered.report.reference)
     assert stored is not None and [i.value for i in stored.indicators] == ["+60123456789"]
     await h.database.close()
+
+
+async def test_the_same_scam_script_with_other_numbers_is_linked_and_short_texts_only_suggested(
+        harness: Harness, clock: Clock) -> None:
+    script = ("Tahniah! Anda menang hadiah wang tunai {amount} daripada Bank Negara. Sila klik {link} dan bayar "
+              "yuran pemprosesan. WhatsApp {phone}")
+    first = await harness.intake.receive(harness.message(
+        script.format(amount="RM5,000", link="hxxps://bnm-hadiah[.]com", phone="012-345 6789"), user=11))
+    second = await harness.intake.receive(harness.message(
+        script.format(amount="RM8,000", link="https://bnm-prize.top/claim", phone="019-888 1234"), user=12))
+    short_a = await harness.intake.receive(harness.message("call me back now", user=13))
+    short_b = await harness.intake.receive(harness.message("call me back now!", user=14))
+    for result, user in ((first, 11), (second, 12), (short_a, 13), (short_b, 14)):
+        assert result.report is not None
+        await harness.intake.send_now(next(_update_ids), user, result.report.reference)
+    assert second.report is not None and short_b.report is not None
+    linked = await harness.reports.find(second.report.reference)
+    assert linked is not None and (linked.same_script_reports, linked.possible_duplicates) == (1, 0)
+    short = await harness.reports.find(short_b.report.reference)
+    assert short is not None and (short.same_script_reports, short.possible_duplicates) == (0, 1)
