@@ -56,7 +56,8 @@ def _field(label: str, html_value: str) -> str:
     return f"<b>{escape(label)}:</b> {html_value}".rstrip()
 
 
-def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
+def render_card(report: Report, language: str, catalogs: Catalogs, *, for_moderators: bool = False) -> str:
+    """The card; moderators also see why the report got its category (the classifier's reason)."""
     _ = catalogs.gettext(language)
     not_stated = _("not stated")
     platform = _(PLATFORM_LABELS[report.platform]) if report.platform else not_stated
@@ -71,6 +72,7 @@ def render_card(report: Report, language: str, catalogs: Catalogs) -> str:
     lines = [
         "🚨 <b>" + escape(_("New report {ref}").format(ref=report.reference)) + "</b>",
         _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))),
+        *([_field(_("Why this category"), escape(report.category_reason))] if for_moderators else []),
         _field(_("Country"), escape(country_name(report.country, language))),
         _field(_("Platform"), escape(platform)),
         _field(_("Money lost"), loss),

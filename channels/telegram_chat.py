@@ -65,8 +65,8 @@ class TelegramChatChannel:
             label = _("Confirm & forward")
             markup = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(label, callback_data=callback_data.moderator_confirm(report.reference))]])
-        await self.bot.send_message(chat_id, render_card(report, delivery.language, self.catalogs),
-                                    parse_mode=ParseMode.HTML, reply_markup=markup)
+        card = render_card(report, delivery.language, self.catalogs, for_moderators=delivery.channel == REVIEW)
+        await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def _send_group(self, chat_id: int, items: Sequence[Evidence], caption: str) -> None:
         media: list[InputMedia] = []

@@ -84,9 +84,11 @@ class Transcript:
         self.user.send_album(captions)
         return await self.bot_replies()
 
-    async def taps_last(self) -> list[SentMessage]:
+    async def taps_send_now(self) -> list[SentMessage]:
+        """Taps "Send now", in whatever language the buttons are."""
         message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
-        return await self.taps(message.button_texts()[-1])
+        index = next(i for i, data in enumerate(message.button_data()) if data.endswith(":send"))
+        return await self.taps(message.button_texts()[index])
 
     async def taps(self, label: str | Callable[[str], bool]) -> list[SentMessage]:
         message = next(m for m in reversed(self.local.server.messages_to(self.user.id)) if m.button_texts())
@@ -172,8 +174,8 @@ async def _play(local: LocalDeployment) -> None:
         print(f"\n— {name}, {hint} —")
         citizen = Transcript(local, server.user(user_id, name, language_code=language_code), name)
         await citizen.says(text)
-        # "Send now" (the last button, in their language): the country guessed from the language stays.
-        await citizen.taps_last()
+        # "Send now", in their language: the country guessed from the language stays.
+        await citizen.taps_send_now()
 
     print("\n— Mei reports the number Aisyah reported; Kumar checks it before paying —")
     mei = Transcript(local, server.user(7011, "Mei", language_code="en"), "Mei")

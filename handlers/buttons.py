@@ -8,6 +8,7 @@ from telegram import Update
 
 from handlers import callback_data
 from handlers.callbacks import answer
+from handlers.check import on_check_report
 from handlers.citizen import on_erase_confirmed
 from handlers.context import HarmlineContext
 from handlers.language import on_language_chosen, user_language
@@ -35,6 +36,8 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
         await on_erase_confirmed(update, context, action)
     elif isinstance(action, callback_data.ModeratorConfirm):
         await on_moderator_confirm(update, context, action)
+    elif isinstance(action, callback_data.CheckReport):
+        await on_check_report(update, context, action)
     else:
         await _on_followup(update, context, action)
 

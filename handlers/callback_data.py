@@ -6,6 +6,7 @@ after a restart (or a week later) still means the same thing.
 ``v1:lang:<code>``               choose the reply language
 ``v1:del:yes`` / ``v1:del:no``   confirm /deleteme
 ``v1:mod:confirm:<ref>``         a moderator releases a report held for review
+``v1:chk:<ref>``                 "Check it": how often the report's numbers and links were reported
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ class ModeratorConfirm:
     reference: str
 
 
-Action = FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorConfirm
+@dataclass(frozen=True)
+class CheckReport:
+    reference: str
+
+
+Action = FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorConfirm | CheckReport
 
 
 def followup(reference: str, step: FollowUpStep, value: str | None) -> str:
@@ -69,6 +75,10 @@ def moderator_confirm(reference: str) -> str:
     return f"{VERSION}:mod:confirm:{reference}"
 
 
+def check_report(reference: str) -> str:
+    return f"{VERSION}:chk:{reference}"
+
+
 def parse(data: str | None) -> Action | None:
     """The action a button stands for, or None for anything unknown, old or forged."""
     parts = (data or "").split(":")
@@ -89,6 +99,9 @@ def parse(data: str | None) -> Action | None:
     if kind == "mod" and len(rest) == 2 and rest[0] == "confirm":
         reference = normalise_reference(rest[1])
         return ModeratorConfirm(reference) if reference else None
+    if kind == "chk" and len(rest) == 1:
+        reference = normalise_reference(rest[0])
+        return CheckReport(reference) if reference else None
     if kind == "del" and rest in (["yes"], ["no"]):
         return ConfirmErase(rest[0] == "yes")
     return None

@@ -9,13 +9,16 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
+from telegram.constants import ParseMode
 
+from handlers import callback_data
+from handlers.callbacks import answer
 from handlers.context import HarmlineContext
 from handlers.language import user_language
 from i18n import Gettext
 from i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS
 from reports.indicators import defang
-from reports.model import Category
+from reports.model import Category, Indicator
 from reports.repeats import IndicatorHistory, lookup_candidates
 from routing import guess_country
 
@@ -51,24 +54,42 @@ async def on_check(update: Update, context: HarmlineContext) -> None:
         await message.reply_text(_("Send /check followed by a phone number, link, bank account or social media "
                                    "account, for example: /check 012-345 6789"))
         return
-    settings = context.settings
-    country = guess_country(user.language_code, language, settings.countries)
+    country = guess_country(user.language_code, language, context.settings.countries)
     candidates = lookup_candidates(query, country)[:MAX_CHECKED]
     if not candidates:
         await message.reply_text(_("I could not find a phone number, link, account or handle in that. Please "
                                    "send it as written, for example: /check 012-345 6789"))
         return
+    await message.reply_html(await check_answer(context, candidates, country, _))
+
+
+async def on_check_report(update: Update, context: HarmlineContext, action: callback_data.CheckReport) -> None:
+    """The "Check it" button under a report: the same answer as /check, for its indicators."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    _ = context.gettext(await user_language(update, context))
+    report = await context.services.reports.find(action.reference)
+    await answer(query)
+    if report is None or report.reporter_chat_id != user.id or not report.indicators:
+        return
+    await context.bot.send_message(user.id, await check_answer(context, report.indicators[:MAX_CHECKED],
+                                                               report.country, _), parse_mode=ParseMode.HTML)
+
+
+async def check_answer(context: HarmlineContext, candidates: list[Indicator], country: str, _: Gettext) -> str:
+    """Each indicator's history, then safety advice with the country's hotline (HTML)."""
     parts = []
     for candidate in candidates:
         history = await context.services.reports.indicator_history(candidate.kind, candidate.value)
         label = _(INDICATOR_LABELS.get(candidate.kind, candidate.kind))
         parts.append(f"<b>{escape(label)}</b> <code>{escape(defang(candidate.value))}</code>\n"
                      + escape(_verdict(history, _)))
-    hotline = next((c.hotline for c in settings.contacts_for(country) if c.hotline), None)
+    hotline = next((c.hotline for c in context.settings.contacts_for(country) if c.hotline), None)
     advice = _("Never share one-time codes (OTP) or passwords, and never pay a fee to receive a prize, a loan or "
                "a job.")
     if hotline:
         advice += " " + _("If you are unsure, or already paid, call {hotline}.").format(hotline=hotline)
     else:
         advice += " " + _("If you are unsure, call your bank on the number printed on your card.")
-    await message.reply_html("\n\n".join(parts) + "\n\n<i>" + escape(advice) + "</i>")
+    return "\n\n".join(parts) + "\n\n<i>" + escape(advice) + "</i>"

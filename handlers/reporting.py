@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from handlers import callback_data
 from handlers.context import HarmlineContext
 from handlers.incoming import incoming_message
 from handlers.keyboards import followup_keyboard, question
@@ -82,8 +83,13 @@ def followup_text(report: Report, context: HarmlineContext, language: str) -> st
 def _keyboard(report: Report, context: HarmlineContext, language: str) -> InlineKeyboardMarkup | None:
     if report.followup_step is None:
         return None
-    return followup_keyboard(report.reference, report.followup_step, context.settings.countries, language,
-                             context.gettext(language))
+    _ = context.gettext(language)
+    keyboard = followup_keyboard(report.reference, report.followup_step, context.settings.countries, language, _)
+    if not report.indicators:
+        return keyboard
+    # A forwarded message with a number or link in it: one tap tells how often others reported them.
+    check = InlineKeyboardButton("🔍 " + _("Check it"), callback_data=callback_data.check_report(report.reference))
+    return InlineKeyboardMarkup([*keyboard.inline_keyboard, [check]])
 
 
 async def show_next(context: HarmlineContext, result: IntakeResult) -> None:

@@ -162,6 +162,7 @@ class Intake:
         )
         report.id = self.reports.insert_report(tx, report, reporter_id)
         self.reports.add_message(tx, report.id, message, analysis.indicators)
+        report.indicators = list(analysis.indicators)
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings), report.followup_deadline, now)
         self.reports.audit(tx, now, "citizen", "report.created", report.id,

@@ -23,6 +23,11 @@ async def local(tmp_path: Path) -> AsyncIterator[LocalDeployment]:
         yield deployment
 
 
+def send_now(message: SentMessage) -> str:
+    """The data of the "Send now" button, whatever the language and whatever rows follow it."""
+    return next(data for data in message.button_data() if data.endswith(":send"))
+
+
 def reference_in(message: SentMessage) -> str:
     found = [word.strip(".,:") for word in message.plain_text.split() if REFERENCE_PATTERN.match(word.strip(".,:"))]
     assert found, f"no reference in {message.plain_text!r}"
@@ -34,7 +39,7 @@ async def report_and_send_now(local: LocalDeployment, user: FakeUser, text: str)
     before = len(local.server.messages_to(user.id))
     user.send_text(text)
     ack = (await local.server.wait_for_messages(user.id, before + 1))[-1]
-    user.press(ack, ack.button_data()[-1])  # "Send now" is the last button
+    user.press(ack, send_now(ack))
     await local.server.wait_for(lambda m: m.message_id == ack.message_id and not m.button_data())
     return reference_in(ack), ack
 
@@ -87,7 +92,7 @@ async def test_a_forwarded_message_keeps_its_origin(local: LocalDeployment) -> N
     origin = FakeUser.origin_channel(-1009, "Crypto Profit Signals", username="profit_signals_vip")
     citizen.forward_text("Guaranteed 30% profit daily! Invest USDT now, limited slots", origin=origin)
     question = (await local.server.wait_for_messages(citizen.id, 1))[-1]
-    citizen.press(question, question.button_data()[-1])
+    citizen.press(question, send_now(question))
     card = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID)
     assert "Forwarded from" in card.plain_text or "Dimajukan daripada" in card.plain_text
     assert "Crypto Profit Signals (@profit_signals_vip)" in card.plain_text
@@ -102,7 +107,7 @@ async def test_an_album_and_a_follow_up_text_make_one_report_with_all_evidence(l
     citizen.send_text("They asked for my card number and OTP")
     added = await local.server.wait_for(lambda m: m.chat_id == citizen.id and "Added to your report" in m.plain_text)
     assert reference_in(added) == reference_in(ack)
-    citizen.press(ack, ack.button_data()[-1])
+    citizen.press(ack, send_now(ack))
     card = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID and m.method == "sendMessage")
     assert "They asked for my card number and OTP" in card.plain_text
     album = await local.server.wait_for_messages(CONTACT_CHAT_ID, 4)
@@ -210,7 +215,7 @@ async def test_a_forward_interrupted_after_the_card_resumes_without_sending_the_
     citizen.send_album(["Fake investment app screenshots", None])
     [ack] = await local.server.wait_for_messages(citizen.id, 1)
     local.server.flood(1, retry_after=1, methods={"sendMediaGroup"})  # the album fails once, the card went out
-    citizen.press(ack, ack.button_data()[-1])
+    citizen.press(ack, send_now(ack))
     album = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID and m.media_type == "photo",
                                         timeout=10)
     assert album.media_group_id is not None

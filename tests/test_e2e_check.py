@@ -59,3 +59,18 @@ async def test_no_reports_is_never_called_safe_and_one_report_is_not_called_a_sc
     asker.send_text("/check")
     usage = await local.server.wait_for(lambda m: m.chat_id == asker.id and m.message_id > once.message_id)
     assert usage.plain_text.startswith("Send /check followed by")
+
+
+async def test_check_it_under_a_forwarded_message_answers_for_its_numbers(local: LocalDeployment) -> None:
+    earlier = local.server.user(8106, "Siti", language_code="en")
+    await report_and_send_now(local, earlier, "Job scam: pay RM100 to unlock tasks, contact 017-555 0123")
+    citizen = local.server.user(8107, "Aziz", language_code="en")
+    citizen.forward_text("Earn RM300 a day liking videos! WhatsApp 017-555 0123 now",
+                         origin={"type": "hidden_user", "date": 1764000000, "sender_user_name": "HR Team"})
+    [ack] = await local.server.wait_for_messages(citizen.id, 1)
+    assert ack.button_texts()[-1] == "🔍 Check it"
+    citizen.press(ack, ack.button_data()[-1])
+    answer = await local.server.wait_for(lambda m: m.chat_id == citizen.id and m.message_id > ack.message_id)
+    # Two reports now hold the number: the earlier one and this one.
+    assert "+60175550123" in answer.plain_text and "Reported 2 times" in answer.plain_text
+    assert "Siti" not in answer.plain_text and "unlock tasks" not in answer.plain_text

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from botapi_server import BotApiServer
-from tests.test_e2e import reference_in
+from tests.test_e2e import reference_in, send_now
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTACT = -1004242
@@ -53,7 +53,7 @@ language = "ms"
             [ack] = await server.wait_for_messages(citizen.id, 1, timeout=30)
             reference = reference_in(ack)
             assert ack.plain_text.startswith("Terima kasih. Laporan anda telah diterima.")
-            citizen.press(ack, ack.button_data()[-1])
+            citizen.press(ack, send_now(ack))
             card = await server.wait_for(lambda m: m.chat_id == CONTACT, timeout=15)
             assert reference in card.plain_text and "Siti" not in card.plain_text
             assert (tmp_path / "reports.db").exists()  # relative to the config file
