@@ -29,9 +29,9 @@ from handlers.context import BotData, HarmlineApplication, HarmlineContext, Serv
 from handlers.ordering import PerChatOrderedProcessor
 from i18n import Catalogs
 from reports.analyze import Analyzer, stream
-from reports.classify import KeywordClassifier
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
+from reports.learned import LearnedClassifier
 from routing import REVIEW, TELEGRAM, WEBHOOK
 from settings import ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
@@ -40,9 +40,9 @@ log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
-def build_reading() -> tuple[LayeredLanguageDetector, KeywordClassifier]:
+def build_reading() -> tuple[LayeredLanguageDetector, LearnedClassifier]:
     """How harmline reads a text: the language detector and the classifier (loaded once)."""
-    return LayeredLanguageDetector(), KeywordClassifier()
+    return LayeredLanguageDetector(), LearnedClassifier()
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None,

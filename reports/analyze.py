@@ -57,8 +57,8 @@ class Analyzer:
             "language": detection.language,
             "language_confidence": detection.confidence,
             "category": classification.category.value,
-            "scam_type": getattr(classification, "scam_type", None),
-            "confidence": getattr(classification, "confidence", None),
+            "scam_type": classification.scam_type,
+            "confidence": round(classification.confidence, 3),
             "indicators": [{"type": i.kind, "value": i.value} for i in extract_indicators(text, region)],
             "explanation": classification.reason,
         }

@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,11 @@ SCAM_TYPES = ("phishing", "investment", "job", "romance", "shopping", "impersona
 
 # Underlines, strike-throughs and other combining marks used to dodge filters (P͟U͟L͟A͟U͟W͟I͟N͟).
 _DECORATIONS = dict.fromkeys(map(ord, "\u0332\u0333\u035f\u0336\u0335\u0338\u20e3\ufe0f\u200b\u200c\u200d\u2060"))
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|xyz|top|link|site|online|live|"
-                  r"win|vip|club|bet|me|ly|io|co|cc|asia|app|shop|store|life|pro|work|world|my|sg|th|ph|id|vn|kh|la|"
-                  r"mm|tl|br|pt)(?:/\S*)?", re.IGNORECASE)
+_TLDS = (r"(?:com|net|org|info|xyz|top|link|site|online|live|win|vip|club|bet|me|ly|io|co|cc|asia|app|shop|store|"
+         r"life|pro|work|world|my|sg|th|ph|id|vn|kh|la|mm|tl|br|pt)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\." + _TLDS + r"(?:/\S*)?", re.IGNORECASE)
+# A quick test that every text _URL could match passes (most texts have no link; _URL itself is slow).
+_MAYBE_URL = re.compile(r"://|www\.|\." + _TLDS, re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _SPACES = re.compile(r"[\s_]+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -48,7 +51,8 @@ def normalise(text: str) -> str:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0)).split("/", 1)[0]
         return " ⟦url⟧ " + re.sub(r"[.\-:]+", " ", host) + " "
 
-    text = _URL.sub(_link, text)
+    if _MAYBE_URL.search(text):
+        text = _URL.sub(_link, text)
     text = _DIGITS.sub("0", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -67,11 +71,10 @@ def features(text: str) -> set[str]:
     """
     norm = " " + normalise(text) + " "
     found: set[str] = set()
-    add = found.add
     length = len(norm)
     for n in _NGRAMS:
-        for i in range(length - n + 1):
-            add(norm[i : i + n])
+        found.update([norm[i : i + n] for i in range(length - n + 1)])
+    add = found.add
     for run in _HAN.findall(norm):
         found.update(run)
         found.update(run[i : i + 2] for i in range(len(run) - 1))
@@ -111,31 +114,45 @@ class LearnedClassifier:
         self._type_weights: dict[str, tuple[float, ...]] = {
             f: tuple(w) for f, w in data["scam_type"]["weights"].items()
         }
+        # Plain-Python speed-ups, all derived from the weights above and giving the same results: one
+        # feature → weight map per category (summed in C via map), and per category the ready-made
+        # explanation score of every feature that favours it (see _top_features).
+        self._columns: tuple[dict[str, float], ...] = tuple(
+            {f: row[k] for f, row in self._weights.items()} for k in range(len(self.categories))
+        )
+        other = self.categories.index(Category.OTHER)
+        self._explains: tuple[dict[str, float], ...] = tuple(
+            _explain_scores(self._weights, k, other if k != other else None) for k in range(len(self.categories))
+        )
         # Extra evidence "scam" needs over "other" before it is called: keeps benign chats out of the scam queue.
         self._scam_margin = float(data["category"].get("scam_margin", 0.0))
         self._explain = explain
 
-    def scores(self, text: str) -> tuple[list[tuple[str, tuple[float, ...]]], list[float], float]:
-        """The known features with their weight rows, the category logits, and the feature scale."""
+    def _evaluate(self, text: str) -> tuple[set[str], list[float], float]:
+        """The known features, the category logits, and the feature scale."""
         feats = features(text)
         scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
-        get = self._weights.get
-        hits = [(f, row) for f in feats if (row := get(f)) is not None]
-        totals = [sum(column) for column in zip(*(row for _, row in hits), strict=True)] if hits else [0.0] * 4
-        return hits, [b + t * scale for b, t in zip(self._bias, totals, strict=True)], scale
+        zero = repeat(0.0)
+        logits = [b + sum(map(column.get, feats, zero)) * scale for b, column in zip(self._bias, self._columns,
+                                                                                      strict=True)]
+        return feats & self._weights.keys(), logits, scale
+
+    def scores(self, text: str) -> tuple[list[tuple[str, tuple[float, ...]]], list[float], float]:
+        """The known features with their weight rows, the category logits, and the feature scale."""
+        known, logits, scale = self._evaluate(text)
+        return [(f, self._weights[f]) for f in known], logits, scale
 
     def classify(self, text: str) -> Classification:
-        hits, logits, scale = self.scores(text)
+        known, logits, scale = self._evaluate(text)
         scam = self.categories.index(Category.SCAM)
-        other = self.categories.index(Category.OTHER)
         logits[scam] -= self._scam_margin
         best = max(range(len(logits)), key=logits.__getitem__)
         probabilities = _softmax(logits)
         category = self.categories[best]
-        top = self._top_features(hits, best, other if best != other else None)
+        top = self._top_features(known, best)
         scam_type = None
         if category is Category.SCAM:
-            scam_type = self._scam_type((f for f, _ in hits), scale)
+            scam_type = self._scam_type(known, scale)
         shown = ", ".join(f"“{readable(f)}”" for f in top) or "no known feature"
         label = category.value + (f"/{scam_type}" if scam_type else "")
         if category is Category.OTHER:
@@ -151,26 +168,17 @@ class LearnedClassifier:
         )
 
     def _scam_type(self, feats: Iterable[str], scale: float) -> str:
-        totals = list(self._type_bias)
         get = self._type_weights.get
-        for feature in feats:
-            row = get(feature)
-            if row is not None:
-                for k, w in enumerate(row):
-                    totals[k] += w * scale
+        rows = [row for f in feats if (row := get(f)) is not None]
+        totals = list(self._type_bias)
+        if rows:
+            totals = [b + sum(column) * scale for b, column in zip(totals, zip(*rows, strict=True), strict=True)]
         return self.scam_types[max(range(len(totals)), key=totals.__getitem__)]
 
-    def _top_features(self, hits: list[tuple[str, tuple[float, ...]]], k: int, against: int | None) -> list[str]:
-        """The features that favour class ``k`` most (over ``against``, or over the mean of the others)."""
-        scored = []
-        for feature, row in hits:
-            rest = row[against] if against is not None else (sum(row) - row[k]) / (len(row) - 1)
-            push = row[k] - rest
-            if push > 0:
-                # Longer, readable features explain better than short n-grams at equal weight.
-                bonus = 1.0 + 0.15 * min(len(readable(feature)), 6) + (0.5 if feature.startswith("w:") else 0.0)
-                scored.append((push * bonus, feature))
-        scored.sort(reverse=True)
+    def _top_features(self, known: Iterable[str], k: int) -> list[str]:
+        """The features that favour class ``k`` most (over "other", or for "other" over the mean of the rest)."""
+        explains = self._explains[k]
+        scored = sorted(((score, f) for f in known if (score := explains.get(f)) is not None), reverse=True)
         chosen: list[str] = []
         for _, feature in scored:
             shown = readable(feature)
@@ -182,6 +190,23 @@ class LearnedClassifier:
             if len(chosen) == self._explain:
                 break
         return chosen
+
+
+def _explain_scores(weights: dict[str, tuple[float, ...]], k: int, against: int | None) -> dict[str, float]:
+    """How strongly each feature favours class ``k`` over ``against`` (or over the mean of the other classes),
+    weighted by how well it reads; features that do not favour ``k`` are left out."""
+    out = {}
+    for feature, row in weights.items():
+        rest = row[against] if against is not None else (sum(row) - row[k]) / (len(row) - 1)
+        push = row[k] - rest
+        if push > 0:
+            out[feature] = push * _explain_bonus(feature)
+    return out
+
+
+def _explain_bonus(feature: str) -> float:
+    """Longer, readable features explain better than short n-grams at equal weight."""
+    return 1.0 + 0.15 * min(len(readable(feature)), 6) + (0.5 if feature.startswith("w:") else 0.0)
 
 
 def _is_ideograph(text: str) -> bool:

@@ -76,9 +76,14 @@ def test_held_out_quality_does_not_regress(classifier: LearnedClassifier) -> Non
     rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = [r["category"] for r in rows]
     pred = [classifier.classify(r["text"]).category.value for r in rows]
-    # Reached when shipped (CLASSIFIER.md): macro-F1 0.877 over all held-out rows, other→scam 3.4 %.
-    assert _macro_f1(gold, pred) >= 0.85
+    # Reached when shipped (CLASSIFIER.md): macro-F1 0.940 over all 824 held-out rows, every language's
+    # macro-F1 ≥ 0.88 (small languages have only 26–28 rows, so one row moves them by 0.03–0.05),
+    # other→scam 1.3 %.
+    assert _macro_f1(gold, pred) >= 0.91
+    for language in sorted({r["language"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["language"] == language]
+        assert _macro_f1([gold[i] for i in idx], [pred[i] for i in idx]) >= 0.85, language
     others = [p for g, p in zip(gold, pred, strict=True) if g == "other"]
-    assert sum(p == "scam" for p in others) / len(others) <= 0.05
+    assert sum(p == "scam" for p in others) / len(others) <= 0.04
     keyword = [KeywordClassifier().classify(r["text"]).category.value for r in rows]
     assert _macro_f1(gold, pred) > _macro_f1(gold, keyword) + 0.3
