@@ -367,7 +367,13 @@ _CODE_BEFORE = re.compile(
     r"(?:\b(?:otp|tac|pin|kod|kode|code|codes|mã|ma|verification|verifikasi|pengesahan)\b|รหัส|验证码|驗證碼|代码|"
     r"លេខកូដ|ລະຫັດ|ကုဒ်)[^\d\n]{0,12}$",
     re.IGNORECASE)
-_ACCOUNT_BEFORE = re.compile(rf"(?:{_ACCOUNT_WORDS})[^\d\n]{{0,25}}$", re.IGNORECASE)
+_ACCOUNT_BEFORE = re.compile(rf"(?:{_ACCOUNT_WORDS})(?P<gap>[^\d\n]{{0,25}})$", re.IGNORECASE)
+# "call / phone / WhatsApp" between an account word and a number: the number is a phone
+# ("ให้โอนเข้าบัญชีปลอดภัย โทร 081-234-5678", "tài khoản Vietcombank. Zalo 0912 345 678").
+_PHONE_CUE = re.compile(
+    r"\b(?:call|phone|tel|telp|hp|mobile|hubungi|telefon|telepon|whatsapp|wa|zalo|viber|line|sđt|sdt|gọi|goi"
+    r"|điện thoại|tawag|text)\b|โทร|ติดต่อ|电话|電話|致电|ဖုန်း|ទូរស័ព្ទ|ទាក់ទង|ໂທ",
+    re.IGNORECASE)
 _DATE = re.compile(r"^\s*(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}[/.\-]\d{1,2})\s*$")
 _TIME_OR_DATE_AROUND = re.compile(r"[/:]\s*$")
 
@@ -447,7 +453,8 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 30): start], text[end: end + 12]
     if _CURRENCY_BEFORE.search(before[-8:]) or _CURRENCY_AFTER.match(after):
         return True
-    if _CODE_BEFORE.search(before) or _ACCOUNT_BEFORE.search(before):
+    account = _ACCOUNT_BEFORE.search(before)
+    if _CODE_BEFORE.search(before) or (account is not None and not _PHONE_CUE.search(account.group("gap"))):
         return True
     if _DATE.match(text[start:end]) or (before.endswith(("/", ":")) or after.startswith(("/", ":"))):
         return True
@@ -504,6 +511,8 @@ def extract_indicators(text: str, country: str) -> list[Indicator]:
         for match in pattern.finditer(plain):
             digits = _digits(match.group("number"))
             if not 8 <= len(digits) <= 20 or _CURRENCY_AFTER.match(plain[match.end():match.end() + 12]):
+                continue
+            if "gap" in match.groupdict() and _PHONE_CUE.search(match.group("gap") or ""):
                 continue
             window = plain[max(0, match.start() - 40): match.end() + 40]
             bank = _BANK_NAME.search(window)

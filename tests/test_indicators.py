@@ -135,3 +135,13 @@ def test_the_labelled_set_reaches_precision_and_recall_of_90_percent_per_type() 
     for kind, c in counts.items():
         assert c["tp"] / (c["tp"] + c["fp"]) >= 0.9, (kind, c)
         assert c["tp"] / (c["tp"] + c["fn"]) >= 0.9, (kind, c)
+
+
+def test_a_calling_cue_between_an_account_word_and_a_number_makes_it_a_phone() -> None:
+    thai = extract_indicators("บอกว่าบัญชีของคุณถูกระงับ ให้โอนเงินไปที่บัญชีปลอดภัย โทร 081-234-5678", "TH")
+    assert [(i.kind, i.value) for i in thai] == [("phone", "+66812345678")]
+    vietnamese = extract_indicators("chuyển khoản vào tài khoản Vietcombank. Zalo 0912 345 678", "VN")
+    assert [(i.kind, i.value) for i in vietnamese] == [("phone", "+84912345678")]
+    # Without the cue the number after the account word stays an account.
+    assert [(i.kind, i.detail) for i in extract_indicators("transfer ke rekening BCA 1234567890", "ID")] == [
+        ("bank_account", "BCA")]
