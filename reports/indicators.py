@@ -337,6 +337,7 @@ _ACCOUNT_WORDS = (
     r"|\bkonta(?:\s?banku)?\b|\bconta\b|nombor\s?akaun"
 )
 _DIGIT_GROUP = r"\d(?:[ \-.]?\d){6,21}"
+_LONG_NUMBER = re.compile(r"\d(?:[ \-.]?\d){6}")  # the shortest number a wallet, account or phone can be
 _ACCOUNT = re.compile(
     rf"(?:{_ACCOUNT_WORDS})(?P<gap>[^\d\n]{{0,30}}?)(?P<number>{_DIGIT_GROUP})(?![\d])", re.IGNORECASE)
 _BANK_THEN_NUMBER = re.compile(
@@ -470,7 +471,11 @@ def extract_indicators(text: str, country: str) -> list[Indicator]:
     found = _Found()
     region = country.upper() if country else "ZZ"
 
-    for match in _EMAIL.finditer(plain):
+    # The long patterns below cost most of the time: skip those the text cannot match at all.
+    has_at = "@" in plain
+    has_number = _LONG_NUMBER.search(plain) is not None
+
+    for match in _EMAIL.finditer(plain) if has_at else ():
         found.add(match.start(), "email", match.group(0).lower())
         plain = _blank(plain, match.start(), match.end())
 
@@ -488,7 +493,7 @@ def extract_indicators(text: str, country: str) -> list[Indicator]:
         _url(found, match.start(), url)
         plain = _blank(plain, match.start(), match.end())
 
-    for match in _HANDLE.finditer(plain):
+    for match in _HANDLE.finditer(plain) if has_at else ():
         name = match.group("name").rstrip(".")
         if not any(c.isalpha() for c in name) or len(name) < 3:
             continue
@@ -497,7 +502,7 @@ def extract_indicators(text: str, country: str) -> list[Indicator]:
         found.add(match.start(), "social_handle", "@" + name.lower(), platform)
         plain = _blank(plain, match.start(), match.end())
 
-    for match in _WALLET.finditer(plain):
+    for match in _WALLET.finditer(plain) if has_number else ():
         wallet = _WALLET_OF.get(re.sub(r"\s+", " ", match.group("wallet").lower()))
         if wallet is None:
             continue
@@ -507,7 +512,7 @@ def extract_indicators(text: str, country: str) -> list[Indicator]:
         found.add(match.start("number"), "ewallet", value, wallet)
         plain = _blank(plain, match.start("number"), match.end("number"))
 
-    for pattern in (_ACCOUNT, _BANK_THEN_NUMBER):
+    for pattern in (_ACCOUNT, _BANK_THEN_NUMBER) if has_number else ():
         for match in pattern.finditer(plain):
             digits = _digits(match.group("number"))
             if not 8 <= len(digits) <= 20 or _CURRENCY_AFTER.match(plain[match.end():match.end() + 12]):

@@ -13,12 +13,12 @@ most towards the chosen category are named in ``reason`` and listed in ``matched
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,8 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 def normalise(text: str) -> str:
     """Lower-case, fold styled letters (𝐌𝐀𝐍 → man), digits → 0, every link → ``⟦url⟧`` plus its host words."""
-    text = unicodedata.normalize("NFKC", text).translate(_DECORATIONS).lower()
+    # ASCII is NFKC-normal already, with no decorations: most Malay, Indonesian, English reports.
+    text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DECORATIONS).lower()
 
     def _link(match: re.Match[str]) -> str:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", match.group(0)).split("/", 1)[0]
@@ -114,12 +115,7 @@ class LearnedClassifier:
         self._type_weights: dict[str, tuple[float, ...]] = {
             f: tuple(w) for f, w in data["scam_type"]["weights"].items()
         }
-        # Plain-Python speed-ups, all derived from the weights above and giving the same results: one
-        # feature → weight map per category (summed in C via map), and per category the ready-made
-        # explanation score of every feature that favours it (see _top_features).
-        self._columns: tuple[dict[str, float], ...] = tuple(
-            {f: row[k] for f, row in self._weights.items()} for k in range(len(self.categories))
-        )
+        # Per category, the ready-made explanation score of every feature that favours it (see _top_features).
         other = self.categories.index(Category.OTHER)
         self._explains: tuple[dict[str, float], ...] = tuple(
             _explain_scores(self._weights, k, other if k != other else None) for k in range(len(self.categories))
@@ -132,10 +128,13 @@ class LearnedClassifier:
         """The known features, the category logits, and the feature scale."""
         feats = features(text)
         scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
-        zero = repeat(0.0)
-        logits = [b + sum(map(column.get, feats, zero)) * scale for b, column in zip(self._bias, self._columns,
-                                                                                      strict=True)]
-        return feats & self._weights.keys(), logits, scale
+        # One dictionary lookup per feature for its whole weight row, then the rows transposed and
+        # summed per category in C: a single pass instead of one per category.
+        get = self._weights.get
+        known = {f: row for f in feats if (row := get(f)) is not None}
+        sums = [sum(column) for column in zip(*known.values(), strict=True)] if known else [0.0] * len(self._bias)
+        logits = [b + total * scale for b, total in zip(self._bias, sums, strict=True)]
+        return set(known), logits, scale
 
     def scores(self, text: str) -> tuple[list[tuple[str, tuple[float, ...]]], list[float], float]:
         """The known features with their weight rows, the category logits, and the feature scale."""
@@ -178,9 +177,12 @@ class LearnedClassifier:
     def _top_features(self, known: Iterable[str], k: int) -> list[str]:
         """The features that favour class ``k`` most (over "other", or for "other" over the mean of the rest)."""
         explains = self._explains[k]
-        scored = sorted(((score, f) for f in known if (score := explains.get(f)) is not None), reverse=True)
+        scored = [(score, f) for f in known if (score := explains.get(f)) is not None]
+        # The few strongest are nearly always enough; the whole order only when overlaps eat them.
+        head = heapq.nlargest(4 * self._explain, scored)
+        ordered = head if len(head) == len(scored) else [*head, *sorted(scored, reverse=True)[len(head):]]
         chosen: list[str] = []
-        for _, feature in scored:
+        for _, feature in ordered:
             shown = readable(feature)
             if (len(shown) < 2 and not _is_ideograph(shown)) or not _shown(feature):
                 continue
