@@ -18,7 +18,6 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +101,10 @@ def _shown(feature: str) -> bool:
     return any(c.isalpha() for c in feature)
 
 
+# A feature's category weights, its explanation score per category, and its scam-type weights.
+_Entry = tuple[tuple[float, ...] | None, tuple[float | None, ...], tuple[float, ...] | None]
+
+
 class LearnedClassifier:
     """The shipped model behind the :class:`reports.classify.Classifier` protocol."""
 
@@ -115,31 +118,37 @@ class LearnedClassifier:
         self._type_weights: dict[str, tuple[float, ...]] = {
             f: tuple(w) for f, w in data["scam_type"]["weights"].items()
         }
-        # Per category, the ready-made explanation score of every feature that favours it (see _top_features).
+        # Everything about a feature behind ONE dictionary lookup: its category weights, how strongly it
+        # explains each category (see _top_features), its scam-type weights. Three lookups in three
+        # large dictionaries per feature were most of the time of reading a report.
         other = self.categories.index(Category.OTHER)
-        self._explains: tuple[dict[str, float], ...] = tuple(
-            _explain_scores(self._weights, k, other if k != other else None) for k in range(len(self.categories))
-        )
+        explains = [_explain_scores(self._weights, k, other if k != other else None)
+                    for k in range(len(self.categories))]
+        self._entries: dict[str, _Entry] = {
+            feature: (self._weights.get(feature), tuple(scores.get(feature) for scores in explains),
+                      self._type_weights.get(feature))
+            for feature in self._weights.keys() | self._type_weights.keys()
+        }
         # Extra evidence "scam" needs over "other" before it is called: keeps benign chats out of the scam queue.
         self._scam_margin = float(data["category"].get("scam_margin", 0.0))
         self._explain = explain
 
-    def _evaluate(self, text: str) -> tuple[set[str], list[float], float]:
-        """The known features, the category logits, and the feature scale."""
+    def _evaluate(self, text: str) -> tuple[dict[str, _Entry], list[float], float]:
+        """The known features with their entries, the category logits, and the feature scale."""
         feats = features(text)
         scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
-        # One dictionary lookup per feature for its whole weight row, then the rows transposed and
-        # summed per category in C: a single pass instead of one per category.
-        get = self._weights.get
-        known = {f: row for f in feats if (row := get(f)) is not None}
-        sums = [sum(column) for column in zip(*known.values(), strict=True)] if known else [0.0] * len(self._bias)
+        get = self._entries.get
+        known = {f: entry for f in feats if (entry := get(f)) is not None}
+        # The weight rows transposed and summed per category in C: one pass, not one per category.
+        rows = [entry[0] for entry in known.values() if entry[0] is not None]
+        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * len(self._bias)
         logits = [b + total * scale for b, total in zip(self._bias, sums, strict=True)]
-        return set(known), logits, scale
+        return known, logits, scale
 
     def scores(self, text: str) -> tuple[list[tuple[str, tuple[float, ...]]], list[float], float]:
         """The known features with their weight rows, the category logits, and the feature scale."""
         known, logits, scale = self._evaluate(text)
-        return [(f, self._weights[f]) for f in known], logits, scale
+        return [(f, entry[0]) for f, entry in known.items() if entry[0] is not None], logits, scale
 
     def classify(self, text: str) -> Classification:
         known, logits, scale = self._evaluate(text)
@@ -166,18 +175,16 @@ class LearnedClassifier:
             confidence=round(probabilities[best], 4),
         )
 
-    def _scam_type(self, feats: Iterable[str], scale: float) -> str:
-        get = self._type_weights.get
-        rows = [row for f in feats if (row := get(f)) is not None]
+    def _scam_type(self, known: dict[str, _Entry], scale: float) -> str:
+        rows = [entry[2] for entry in known.values() if entry[2] is not None]
         totals = list(self._type_bias)
         if rows:
             totals = [b + sum(column) * scale for b, column in zip(totals, zip(*rows, strict=True), strict=True)]
         return self.scam_types[max(range(len(totals)), key=totals.__getitem__)]
 
-    def _top_features(self, known: Iterable[str], k: int) -> list[str]:
+    def _top_features(self, known: dict[str, _Entry], k: int) -> list[str]:
         """The features that favour class ``k`` most (over "other", or for "other" over the mean of the rest)."""
-        explains = self._explains[k]
-        scored = [(score, f) for f in known if (score := explains.get(f)) is not None]
+        scored = [(score, f) for f, entry in known.items() if (score := entry[1][k]) is not None]
         # The few strongest are nearly always enough; the whole order only when overlaps eat them.
         head = heapq.nlargest(4 * self._explain, scored)
         ordered = head if len(head) == len(scored) else [*head, *sorted(scored, reverse=True)[len(head):]]
