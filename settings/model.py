@@ -95,9 +95,5 @@ class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     log_level: str = "INFO"
 
-    @property
-    def default_country(self) -> str:
-        return self.countries[0]
-
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:
         return tuple(c for c in self.contacts if c.country == country)
