@@ -17,10 +17,13 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import httpx
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from channels.notice import NoticeChannel
+from channels.review import ReviewChannel
 from channels.telegram_chat import TelegramChatChannel
 from channels.webhook import WebhookChannel
 from delivery import Channel, OutboxWorker
@@ -28,13 +31,17 @@ from handlers import register_handlers
 from handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
 from handlers.ordering import PerChatOrderedProcessor
 from i18n import Catalogs
+from i18n.labels import country_name
+from moderation import Roster
+from moderation.service import Moderation
 from reports.analyze import Analyzer, stream
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
 from reports.learned import LearnedClassifier
-from routing import REVIEW, TELEGRAM, WEBHOOK
+from routing import NOTICE, REVIEW, TELEGRAM, WEBHOOK
 from settings import ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
+from storage.moderation import ModerationStore
 
 log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -52,8 +59,10 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     database = Database(settings.database)
     reports, outbox = ReportStore(database), Outbox(database)
     detector, classifier = build_reading()
-    intake = Intake(database, reports, outbox, settings, detector, classifier, clock=clock)
-    services = Services(settings, database, reports, outbox, intake, catalogs)
+    roster = Roster(settings)  # run-time changes (/mod, /duty) are loaded in post_init
+    intake = Intake(database, reports, outbox, settings, detector, classifier, roster, clock=clock)
+    moderation = Moderation(database, reports, ModerationStore(database), outbox, roster, settings, clock)
+    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs)
 
     builder = (
         ApplicationBuilder()
@@ -81,35 +90,92 @@ async def _post_init(application: HarmlineApplication) -> None:
     assert services is not None
     settings = services.settings
     await services.database.open()
+    moderation = services.moderation
+    services.roster.load(await moderation.store.grants())
     services.http = httpx.AsyncClient(timeout=settings.delivery.webhook_timeout_seconds)
-    telegram_chat = TelegramChatChannel(application.bot, services.catalogs)
+    topics = await _forum_topics(application, services)
     channels: dict[str, Channel] = {
-        TELEGRAM: telegram_chat,
-        REVIEW: telegram_chat,
+        TELEGRAM: TelegramChatChannel(application.bot, services.catalogs),
+        REVIEW: ReviewChannel(application.bot, services.catalogs, before_forward=settings.review == "before_forward",
+                              topics=topics, on_card=moderation.store.add_card, clock=moderation.clock),
+        NOTICE: NoticeChannel(application.bot, services.catalogs, settings),
         WEBHOOK: WebhookChannel(services.http, settings.contacts, services.catalogs),
     }
-    worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock)
+    worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock,
+                          after_delivery=moderation.notices.after_delivery)
     services.worker = worker
-    services.intake.on_due = worker.wake
+    services.intake.on_due = moderation.on_due = worker.wake
     worker.start()
-    await _set_commands(application, services.catalogs)
+    await _set_commands(application, services)
 
 
-async def _set_commands(application: HarmlineApplication, catalogs: Catalogs) -> None:
-    """The command menu, in every language the bot speaks."""
+async def _forum_topics(application: HarmlineApplication, services: Services) -> dict[tuple[int, str], int]:
+    """A topic per country in each moderators' group that has topics (created once, remembered).
+    Without the right to manage topics the cards go to the group's general topic."""
+    store = services.moderation.store
+    topics = await store.topics()
+    for chat in services.settings.moderator_chats:
+        try:
+            if not (await application.bot.get_chat(chat.chat_id)).is_forum:
+                continue
+            for country in services.settings.countries:
+                if chat.covers(country) and (chat.chat_id, country) not in topics:
+                    language = next((c.language for c in services.settings.contacts_for(country)), "en")
+                    flag = "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in country)
+                    topic = await application.bot.create_forum_topic(
+                        chat.chat_id, f"{flag} {country_name(country, language)}")
+                    topics[(chat.chat_id, country)] = topic.message_thread_id
+                    await store.save_topic(chat.chat_id, country, topic.message_thread_id)
+        except TelegramError as error:
+            log.warning("moderators' group %d: cannot use topics (%s); cards go to the group itself",
+                        chat.chat_id, error.message)
+    return topics
+
+
+def _citizen_commands(_: Callable[[str], str]) -> list[BotCommand]:
+    return [
+        BotCommand("check", _("Has this number or link been reported?")),
+        BotCommand("status", _("Where is my report?")),
+        BotCommand("myreports", _("My reports")),
+        BotCommand("cancel", _("Withdraw a report not yet sent")),
+        BotCommand("language", _("Change language")),
+        BotCommand("privacy", _("What is shared, and with whom")),
+        BotCommand("deleteme", _("Erase my personal data")),
+        BotCommand("help", _("How to report")),
+    ]
+
+
+def _moderator_commands(_: Callable[[str], str]) -> list[BotCommand]:
+    return [
+        BotCommand("queue", _("Undecided reports, oldest first")),
+        BotCommand("report", _("A report in full, with its history")),
+        BotCommand("find", _("Reports with a number, link or words")),
+        BotCommand("stats", _("Today and this week")),
+        BotCommand("duty", _("New reports here too: on or off")),
+        BotCommand("mod", _("Moderators (admins: add, remove)")),
+    ]
+
+
+async def _set_commands(application: HarmlineApplication, services: Services) -> None:
+    """The command menu in every language the bot speaks; moderators (in private and in their
+    groups) also see theirs, in their countries' contact languages."""
+    catalogs, bot = services.catalogs, application.bot
     for language in catalogs.available:
-        _ = catalogs.gettext(language)
-        commands = [
-            BotCommand("check", _("Has this number or link been reported?")),
-            BotCommand("status", _("Where is my report?")),
-            BotCommand("myreports", _("My reports")),
-            BotCommand("cancel", _("Withdraw a report not yet sent")),
-            BotCommand("language", _("Change language")),
-            BotCommand("privacy", _("What is shared, and with whom")),
-            BotCommand("deleteme", _("Erase my personal data")),
-            BotCommand("help", _("How to report")),
-        ]
-        await application.bot.set_my_commands(commands, language_code=None if language == "en" else language)
+        commands = _citizen_commands(catalogs.gettext(language))
+        await bot.set_my_commands(commands, language_code=None if language == "en" else language)
+    settings = services.settings
+    chats = [(m.user_id, m.countries) for m in services.roster.members()]
+    chats += [(chat.chat_id, settings.countries) for chat in settings.moderator_chats]
+    for chat_id, countries in chats:
+        languages = dict.fromkeys(["en", *(c.language for c in settings.contacts if c.country in countries)])
+        for language in languages:
+            _ = catalogs.gettext(language)
+            commands = _moderator_commands(_) + (_citizen_commands(_) if chat_id > 0 else [])
+            try:
+                await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id),
+                                          language_code=None if language == "en" else language)
+            except TelegramError as error:  # a moderator who never opened the bot: no chat yet
+                log.info("no command menu for chat %d: %s", chat_id, error.message)
 
 
 async def _post_shutdown(application: HarmlineApplication) -> None:

@@ -75,11 +75,14 @@ class BotApiMethods:
         self._message_ids: dict[int, int] = {}
         self._private_chats: dict[int, dict[str, Any]] = {}
         self._open_callbacks: set[str] = set()
+        self.forum_topics: dict[int, dict[int, str]] = {}  # forum supergroup -> topic thread id -> name
         self._serial = 0
         self._message_pulse = Pulse()
         self._methods: dict[str, tuple[str, Handler]] = {}
         simple: dict[str, Handler] = {
             "getMe": lambda p: self.bot_user(full=True),
+            "getChat": self._get_chat,
+            "createForumTopic": self._create_forum_topic,
             "sendMessage": self._send_message,
             "sendPhoto": partial(self._send_media, "photo", "sendPhoto"),
             "sendDocument": partial(self._send_media, "document", "sendDocument"),
@@ -127,7 +130,35 @@ class BotApiMethods:
                 self._private_chats.get(chat_id) or {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
             )
         kind = "supergroup" if chat_id <= -1_000_000_000_000 else "group"
-        return {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
+        wire: dict[str, Any] = {"id": chat_id, "type": kind, "title": f"Chat {chat_id}"}
+        if chat_id in self.forum_topics:
+            wire["is_forum"] = True
+        return wire
+
+    def make_forum(self, chat_id: int) -> None:
+        """Turn a supergroup into one with topics (as its admins would in Telegram)."""
+        if chat_id > -1_000_000_000_000:
+            raise ValueError("only supergroups (ids <= -1000000000000) can have topics")
+        self.forum_topics.setdefault(chat_id, {})
+
+    def _get_chat(self, p: Params) -> dict[str, Any]:
+        # ChatFullInfo: the Chat fields plus the ones Telegram always sends.
+        return {**self.chat_wire(req_int(p, "chat_id")), "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                                        "premium_subscription": False}}
+
+    def _create_forum_topic(self, p: Params) -> dict[str, Any]:
+        chat_id = req_int(p, "chat_id")
+        topics = self.forum_topics.get(chat_id)
+        if topics is None:
+            raise bad_request("the chat is not a forum")
+        name = opt_str(p, "name") or ""
+        if not 1 <= len(name) <= 128:
+            raise bad_request("topic name must be 1-128 characters")
+        # A topic's thread id is the id of the service message that opened it.
+        thread_id = self.next_message_id(chat_id)
+        topics[thread_id] = name
+        return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
 
     def register_file(
         self, data: bytes, kind: str = "document", *, mime_type: str | None = None, file_name: str | None = None

@@ -108,8 +108,9 @@ class FakeUser:
         )
 
     # ----------------------------------------------------------------------- building messages
-    def _push_message(self, content: dict[str, Any]) -> int:
-        message = {"message_id": self.server.next_message_id(self.id), "from": self.user(), "chat": self.chat()}
+    def _push_message(self, content: dict[str, Any], chat_id: int | None = None) -> int:
+        chat = self.chat() if chat_id is None else self.server.chat_wire(chat_id)
+        message = {"message_id": self.server.next_message_id(chat["id"]), "from": self.user(), "chat": chat}
         message.update(date=int(time.time()), **content)
         self.server.record_user_message(message)
         return self.server.push_update({"message": message})
@@ -128,9 +129,10 @@ class FakeUser:
         return self.server.photo_sizes(self.server.register_photo(data))
 
     # ----------------------------------------------------------------------- actions
-    def send_text(self, text: str) -> int:
-        """A text message; a leading "/command" gets a bot_command entity, links get url entities."""
-        return self._push_message(self._text(text))
+    def send_text(self, text: str, *, chat_id: int | None = None) -> int:
+        """A text message, in the private chat or in group ``chat_id``; a leading "/command" gets a
+        bot_command entity, links get url entities."""
+        return self._push_message(self._text(text), chat_id)
 
     def send_photo(
         self, *, caption: str | None = None, media_group_id: str | None = None, content: bytes | None = None

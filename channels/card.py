@@ -6,6 +6,7 @@ the quoted text is cut so the whole card stays inside Telegram's 4096-character 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from html import escape
 
 from i18n import Catalogs, Gettext
@@ -14,11 +15,12 @@ from i18n.labels import (
     INDICATOR_LABELS,
     ORIGIN_LABELS,
     PLATFORM_LABELS,
+    STATUS_LABELS,
     country_name,
     language_name,
 )
 from reports.indicators import defang
-from reports.model import Report
+from reports.model import Report, ReportStatus
 from reports.repeats import IndicatorHistory
 
 MESSAGE_LIMIT = 4096
@@ -52,12 +54,48 @@ def repeat_note(history: IndicatorHistory | None, _: Gettext) -> str | None:
     return _("reported {count} times since {date}").format(count=history.reports, date=since)
 
 
+def age(span: timedelta, _: Gettext) -> str:
+    """How long ago, as a moderator glances at it: minutes, hours, then days."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    if minutes < 60:
+        return _("{count} min ago").format(count=minutes)
+    if minutes < 48 * 60:
+        return _("{count} h ago").format(count=minutes // 60)
+    return _("{count} days ago").format(count=minutes // (24 * 60))
+
+
+def decision_line(report: Report, _: Gettext) -> str | None:
+    """Who decided what, replacing the buttons once a report is decided (plain text)."""
+    who, when = report.decided_by or "?", f"{report.decided_at:%Y-%m-%d %H:%M} UTC" if report.decided_at else ""
+    if report.status is ReportStatus.CONFIRMED:
+        return "✅ " + _("Confirmed by {moderator}, {time}").format(moderator=who, time=when)
+    if report.status is ReportStatus.REJECTED:
+        return "🚫 " + _("Not harmful — decided by {moderator}, {time}").format(moderator=who, time=when)
+    if report.status is ReportStatus.MERGED:
+        return "🔗 " + _("Merged into {ref} by {moderator}, {time}").format(ref=report.merged_into or "?",
+                                                                          moderator=who, time=when)
+    return None
+
+
+def _moderator_lines(report: Report, _: Gettext, now: datetime) -> list[str]:
+    lines = [_field(_("Status"), escape(_(STATUS_LABELS[report.status]))
+                    + (" · 🔺 " + escape(_("urgent")) if report.urgent else ""))]
+    decided = decision_line(report, _)
+    if decided:
+        lines.append("<b>" + escape(decided) + "</b>")
+    received = f"{report.created_at:%Y-%m-%d %H:%M} UTC"
+    lines.append(_field(_("Received"), f"{received} ({escape(age(now - report.created_at, _))})"))
+    return lines
+
+
 def _field(label: str, html_value: str) -> str:
     return f"<b>{escape(label)}:</b> {html_value}".rstrip()
 
 
-def render_card(report: Report, language: str, catalogs: Catalogs, *, for_moderators: bool = False) -> str:
-    """The card; moderators also see why the report got its category (the classifier's reason)."""
+def render_card(report: Report, language: str, catalogs: Catalogs, *, for_moderators: bool = False,
+                now: datetime | None = None, note: str | None = None) -> str:
+    """The card. Moderators also see its state, age and who decided it, and why the report got
+    its category (the classifier's reason); ``note`` is a plain line put first."""
     _ = catalogs.gettext(language)
     not_stated = _("not stated")
     platform = _(PLATFORM_LABELS[report.platform]) if report.platform else not_stated
@@ -69,14 +107,18 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
         loss = _("No")
     detected = language_name(report.detected_language, language)
     # pybabel cannot see _() inside f-strings: every label is looked up here, outside them.
+    title = ("🔺 " if report.urgent else "🚨 ") + "<b>" + escape(_("New report {ref}").format(
+        ref=report.reference)) + "</b>"
     lines = [
-        "🚨 <b>" + escape(_("New report {ref}").format(ref=report.reference)) + "</b>",
+        *([escape(note)] if note else []),
+        title,
+        *(_moderator_lines(report, _, now or report.created_at) if for_moderators else []),
         _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))),
         *([_field(_("Why this category"), escape(report.category_reason))] if for_moderators else []),
         _field(_("Country"), escape(country_name(report.country, language))),
         _field(_("Platform"), escape(platform)),
         _field(_("Money lost"), loss),
-        _field(_("Received"), f"{report.created_at:%Y-%m-%d %H:%M} UTC"),
+        *([] if for_moderators else [_field(_("Received"), f"{report.created_at:%Y-%m-%d %H:%M} UTC")]),
     ]
     if report.indicators:
         lines.append(_field(_("Indicators"), ""))

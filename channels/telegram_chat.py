@@ -7,8 +7,6 @@ from html import escape
 
 from telegram import (
     Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputMediaAudio,
     InputMediaDocument,
     InputMediaPhoto,
@@ -19,10 +17,8 @@ from telegram.error import RetryAfter, TelegramError
 
 from channels.card import render_card
 from delivery.channel import DeliveryFailed
-from handlers import callback_data
 from i18n import Catalogs
 from reports.model import Delivery, Evidence, Report
-from routing import REVIEW
 
 _MEDIA_GROUP_MAX = 10
 InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio
@@ -37,6 +33,7 @@ class TelegramChatChannel:
         """The card, then the evidence in albums; each of these messages is sent once, even
         when a retry follows a failure half-way (``delivery.progress`` counts those sent)."""
         chat_id = int(delivery.target)
+        thread = self.thread_for(chat_id, report)
         _ = self.catalogs.gettext(delivery.language)
         caption = _("Evidence for {ref}").format(ref=report.reference)
         parts = [None, *_evidence_parts(report.evidence)]  # None: the card
@@ -45,11 +42,11 @@ class TelegramChatChannel:
                 continue
             try:
                 if part is None:
-                    await self._send_card(chat_id, delivery, report)
+                    await self.send_card(chat_id, thread, delivery, report)
                 elif len(part) == 1:
-                    await self._send_single(chat_id, part[0], caption)
+                    await self._send_single(chat_id, thread, part[0], caption)
                 else:
-                    await self._send_group(chat_id, part, caption)
+                    await self._send_group(chat_id, thread, part, caption)
             except RetryAfter as flood:
                 retry_after = flood.retry_after
                 seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
@@ -58,41 +55,39 @@ class TelegramChatChannel:
             except TelegramError as error:
                 raise DeliveryFailed(f"{type(error).__name__}: {error.message}", progress=index) from error
 
-    async def _send_card(self, chat_id: int, delivery: Delivery, report: Report) -> None:
-        markup = None
-        if delivery.channel == REVIEW:
-            _ = self.catalogs.gettext(delivery.language)
-            label = _("Confirm & forward")
-            markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(label, callback_data=callback_data.moderator_confirm(report.reference))]])
-        card = render_card(report, delivery.language, self.catalogs, for_moderators=delivery.channel == REVIEW)
-        await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, reply_markup=markup)
+    def thread_for(self, chat_id: int, report: Report) -> int | None:
+        """The forum topic to post in (None: the chat itself)."""
+        return None
 
-    async def _send_group(self, chat_id: int, items: Sequence[Evidence], caption: str) -> None:
+    async def send_card(self, chat_id: int, thread: int | None, delivery: Delivery, report: Report) -> None:
+        card = render_card(report, delivery.language, self.catalogs)
+        await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, message_thread_id=thread)
+
+    async def _send_group(self, chat_id: int, thread: int | None, items: Sequence[Evidence], caption: str) -> None:
         media: list[InputMedia] = []
         for index, item in enumerate(items):
             text = escape(caption) if index == 0 else None
             kind = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument,
                     "audio": InputMediaAudio}[item.kind]
             media.append(kind(item.file_id, caption=text, parse_mode=ParseMode.HTML))
-        await self.bot.send_media_group(chat_id, media)
+        await self.bot.send_media_group(chat_id, media, message_thread_id=thread)
 
-    async def _send_single(self, chat_id: int, item: Evidence, caption: str) -> None:
+    async def _send_single(self, chat_id: int, thread: int | None, item: Evidence, caption: str) -> None:
         bot = self.bot
         if item.kind == "photo":
-            await bot.send_photo(chat_id, item.file_id, caption=caption)
+            await bot.send_photo(chat_id, item.file_id, caption=caption, message_thread_id=thread)
         elif item.kind == "video":
-            await bot.send_video(chat_id, item.file_id, caption=caption)
+            await bot.send_video(chat_id, item.file_id, caption=caption, message_thread_id=thread)
         elif item.kind == "audio":
-            await bot.send_audio(chat_id, item.file_id, caption=caption)
+            await bot.send_audio(chat_id, item.file_id, caption=caption, message_thread_id=thread)
         elif item.kind == "voice":
-            await bot.send_voice(chat_id, item.file_id, caption=caption)
+            await bot.send_voice(chat_id, item.file_id, caption=caption, message_thread_id=thread)
         elif item.kind == "animation":
-            await bot.send_animation(chat_id, item.file_id, caption=caption)
+            await bot.send_animation(chat_id, item.file_id, caption=caption, message_thread_id=thread)
         elif item.kind == "sticker":
-            await bot.send_sticker(chat_id, item.file_id)
+            await bot.send_sticker(chat_id, item.file_id, message_thread_id=thread)
         else:
-            await bot.send_document(chat_id, item.file_id, caption=caption)
+            await bot.send_document(chat_id, item.file_id, caption=caption, message_thread_id=thread)
 
 
 def _evidence_parts(evidence: Sequence[Evidence]) -> list[list[Evidence]]:

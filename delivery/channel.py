@@ -12,14 +12,17 @@ class DeliveryFailed(Exception):
 
     ``retry_after`` is the wait the recipient asked for (Telegram's flood control); such a wait
     is not counted as a failed attempt. ``progress`` is how many of the delivery's messages did
-    go out, so the retry does not send them twice.
+    go out, so the retry does not send them twice. ``permanent``: retrying cannot help (the
+    citizen blocked the bot), so the delivery fails at once.
     """
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, progress: int = 0) -> None:
+    def __init__(self, reason: str, *, retry_after: float | None = None, progress: int = 0,
+                 permanent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.progress = progress
+        self.permanent = permanent
 
 
 class Channel(Protocol):

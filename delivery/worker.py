@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from delivery.channel import Channel, DeliveryFailed
 from reports.model import Delivery
 from settings.model import DeliverySettings
-from storage import Outbox, ReportStore
+from storage import Outbox, ReportStore, Transaction
 
 log = logging.getLogger(__name__)
+AfterDelivery = Callable[[Transaction, Delivery, datetime], None]
 IDLE_POLL_SECONDS = 30.0
 
 
@@ -35,8 +36,10 @@ def backoff_delay(attempts: int, settings: DeliverySettings, rng: random.Random)
 class OutboxWorker:
     def __init__(self, outbox: Outbox, reports: ReportStore, channels: Mapping[str, Channel],
                  settings: DeliverySettings, clock: Callable[[], datetime],
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, *, after_delivery: AfterDelivery | None = None) -> None:
         self.outbox = outbox
+        # Runs in the transaction that marks a delivery delivered (the citizen's "forwarded" notice).
+        self.after_delivery = after_delivery
         self.reports = reports
         self.channels = channels
         self.settings = settings
@@ -100,7 +103,9 @@ class OutboxWorker:
         except DeliveryFailed as failure:
             await self._failed(delivery, failure)
             return 0
-        await self.outbox.mark_delivered(delivery, self.clock())
+        now = self.clock()
+        after = self.after_delivery
+        await self.outbox.mark_delivered(delivery, now, then=(lambda tx: after(tx, delivery, now)) if after else None)
         log.info("delivered %s to %s (%s)", report.reference, delivery.contact_name, delivery.channel)
         return 1
 
@@ -114,7 +119,7 @@ class OutboxWorker:
             log.warning("delivery %d: flood limit, retrying in %.1f s", delivery.id, wait)
             return
         attempts = delivery.attempts + 1
-        if attempts >= self.settings.max_attempts:
+        if attempts >= self.settings.max_attempts or failure.permanent:
             await self.outbox.mark_failed(delivery, failure.reason)
             log.error("delivery %d to %s failed for good after %d attempts: %s", delivery.id,
                       delivery.contact_name, attempts, failure.reason)

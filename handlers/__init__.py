@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import citizen, jobs
+from handlers import citizen, jobs, moderator_commands
 from handlers.buttons import on_button
 from handlers.check import on_check
 from handlers.context import HarmlineApplication
@@ -16,9 +16,12 @@ CLOSE_EXPIRED_EVERY_SECONDS = 5.0
 
 
 def register_handlers(application: HarmlineApplication) -> None:
-    """All handlers, in the order they are tried. Only private chats with citizens are served here;
-    groups (the contacts' and moderators' chats) only receive what the bot sends."""
+    """All handlers, in the order they are tried. Citizens are served in private chats only;
+    moderators in private and in their groups; contacts' groups only receive what the bot sends."""
     private = filters.ChatType.PRIVATE
+    services = application.bot_data.services
+    moderator_groups = [chat.chat_id for chat in services.settings.moderator_chats] if services else []
+    moderators_chats = private | filters.Chat(chat_id=moderator_groups) if moderator_groups else private
 
     # Group 0, first match wins.
     # 1. Commands, before the catch-all message handler, so "/status" is never filed as a report.
@@ -34,6 +37,17 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("check", on_check),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
+    # 1b. Moderators' commands, also in their groups; non-moderators get a polite refusal inside.
+    for name, callback in (
+        ("queue", moderator_commands.on_queue),
+        ("report", moderator_commands.on_report),
+        ("find", moderator_commands.on_find),
+        ("stats", moderator_commands.on_stats),
+        ("merge", moderator_commands.on_merge),
+        ("duty", moderator_commands.on_duty),
+        ("mod", moderator_commands.on_mod),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=moderators_chats))
     # 2. Inline buttons: one handler, dispatching on the parsed, versioned callback data.
     application.add_handler(CallbackQueryHandler(on_button))
     # 3. Everything else a citizen sends in private is report material (or an answer to a question).

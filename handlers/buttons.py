@@ -12,7 +12,7 @@ from handlers.check import on_check_report
 from handlers.citizen import on_erase_confirmed
 from handlers.context import HarmlineContext
 from handlers.language import on_language_chosen, user_language
-from handlers.moderation import on_moderator_confirm
+from handlers.moderation import on_find_page, on_moderator_button, on_queue_page
 from handlers.reporting import show_next
 from reports.intake import IntakeResult, Outcome
 from reports.model import ReportStatus
@@ -34,8 +34,12 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
         await on_language_chosen(update, context, action)
     elif isinstance(action, callback_data.ConfirmErase):
         await on_erase_confirmed(update, context, action)
-    elif isinstance(action, callback_data.ModeratorConfirm):
-        await on_moderator_confirm(update, context, action)
+    elif isinstance(action, callback_data.ModeratorAction):
+        await on_moderator_button(update, context, action)
+    elif isinstance(action, callback_data.QueuePage):
+        await on_queue_page(update, context, action)
+    elif isinstance(action, callback_data.FindPage):
+        await on_find_page(update, context, action)
     elif isinstance(action, callback_data.CheckReport):
         await on_check_report(update, context, action)
     else:

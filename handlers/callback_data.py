@@ -5,7 +5,11 @@ after a restart (or a week later) still means the same thing.
 ``v1:fu:<ref>:send``             "Send now": end the follow-ups
 ``v1:lang:<code>``               choose the reply language
 ``v1:del:yes`` / ``v1:del:no``   confirm /deleteme
-``v1:mod:confirm:<ref>``         a moderator releases a report held for review
+``v1:mod:<verb>:<ref>[:<arg>]``  a moderator's button on a report card: confirm, reject, escalate,
+                                 open; cat / merge / ask open a menu, and with an argument (category,
+                                 target reference, question) decide; back closes the menu
+``v1:q:<offset>:<cc>:<cat>:<lang>``  a page of /queue (``-`` = no filter)
+``v1:find:<search id>:<offset>``     a page of /find results (the terms are stored: saved_searches)
 ``v1:chk:<ref>``                 "Check it": how often the report's numbers and links were reported
 """
 
@@ -42,9 +46,29 @@ class ConfirmErase:
     confirmed: bool
 
 
+MODERATOR_VERBS = ("confirm", "reject", "escalate", "open", "cat", "merge", "ask", "back")
+_ANY = "-"
+
+
 @dataclass(frozen=True)
-class ModeratorConfirm:
+class ModeratorAction:
+    verb: str  # one of MODERATOR_VERBS
     reference: str
+    argument: str | None = None  # category, merge target or question key
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    offset: int
+    country: str | None = None
+    category: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class FindPage:
+    search_id: int
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -52,7 +76,8 @@ class CheckReport:
     reference: str
 
 
-Action = FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorConfirm | CheckReport
+Action = (FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorAction | QueuePage | FindPage
+          | CheckReport)
 
 
 def followup(reference: str, step: FollowUpStep, value: str | None) -> str:
@@ -71,8 +96,17 @@ def confirm_erase(confirmed: bool) -> str:
     return f"{VERSION}:del:{'yes' if confirmed else 'no'}"
 
 
-def moderator_confirm(reference: str) -> str:
-    return f"{VERSION}:mod:confirm:{reference}"
+def moderator(verb: str, reference: str, argument: str | None = None) -> str:
+    return f"{VERSION}:mod:{verb}:{reference}" + (f":{argument}" if argument else "")
+
+
+def queue_page(page: QueuePage) -> str:
+    filters = (page.country, page.category, page.language)
+    return f"{VERSION}:q:{page.offset}:" + ":".join(value or _ANY for value in filters)
+
+
+def find_page(search_id: int, offset: int) -> str:
+    return f"{VERSION}:find:{search_id}:{offset}"
 
 
 def check_report(reference: str) -> str:
@@ -96,12 +130,30 @@ def parse(data: str | None) -> Action | None:
         return None
     if kind == "lang" and len(rest) == 1:
         return ChooseLanguage(rest[0])
-    if kind == "mod" and len(rest) == 2 and rest[0] == "confirm":
-        reference = normalise_reference(rest[1])
-        return ModeratorConfirm(reference) if reference else None
+    if kind == "mod" and len(rest) in (2, 3) and rest[0] in MODERATOR_VERBS:
+        return _moderator_action(rest)
+    if kind == "q" and len(rest) == 4 and rest[0].isdigit():
+        country, category, language = (None if value == _ANY else value for value in rest[1:])
+        return QueuePage(int(rest[0]), country, category, language)
+    if kind == "find" and len(rest) == 2 and rest[0].isdigit() and rest[1].isdigit():
+        return FindPage(int(rest[0]), int(rest[1]))
     if kind == "chk" and len(rest) == 1:
         reference = normalise_reference(rest[0])
         return CheckReport(reference) if reference else None
     if kind == "del" and rest in (["yes"], ["no"]):
         return ConfirmErase(rest[0] == "yes")
     return None
+
+
+def _moderator_action(rest: list[str]) -> ModeratorAction | None:
+    reference = normalise_reference(rest[1])
+    if reference is None:
+        return None
+    argument = rest[2] if len(rest) == 3 else None
+    if argument is not None and rest[0] == "merge":
+        argument = normalise_reference(argument)
+        if argument is None:
+            return None
+    elif argument is not None and not argument.replace("_", "").isalnum():
+        return None
+    return ModeratorAction(rest[0], reference, argument)

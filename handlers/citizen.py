@@ -14,6 +14,7 @@ from i18n import Gettext
 from i18n.labels import CATEGORY_LABELS
 from reports.model import Delivery, Report, ReportStatus
 from reports.reference import normalise_reference
+from storage.moderation import AuditEntry
 
 
 def _contacts_line(context: HarmlineContext) -> str:
@@ -63,16 +64,43 @@ async def on_privacy(update: Update, context: HarmlineContext) -> None:
 
 
 def _state(report: Report, deliveries: list[Delivery], _: Gettext) -> str:
-    if report.status is ReportStatus.CANCELLED:
+    """Where the report is, in the citizen's words: their own reports, described without blame."""
+    status = report.status
+    if status is ReportStatus.CANCELLED:
         return _("withdrawn")
-    if report.status is ReportStatus.COLLECTING:
+    if status is ReportStatus.COLLECTING:
         return _("received; it will be forwarded when you finish the questions or press Send now")
-    if report.status is ReportStatus.AWAITING_REVIEW:
-        return _("waiting for review by a moderator")
-    sent = [d.contact_name for d in deliveries if d.state == "delivered"]
-    if sent and len(sent) == len(deliveries):
-        return _("forwarded to {contact}").format(contact=", ".join(dict.fromkeys(sent)))
-    return _("being forwarded")
+    if status is ReportStatus.NEEDS_INFO:
+        return _("our team asked you a question; just reply in this chat")
+    if status is ReportStatus.REJECTED:
+        return _("reviewed by our team: no action is needed for now")
+    if status is ReportStatus.MERGED:
+        return _("handled together with report {ref}, about the same case").format(ref=report.merged_into)
+    forwards = [d for d in deliveries if d.purpose == "forward"]
+    sent = [d.contact_name for d in forwards if d.state == "delivered"]
+    confirmed = _("confirmed by our team") + "; " if status is ReportStatus.CONFIRMED else ""
+    if sent and len(sent) == len(forwards):
+        return confirmed + _("forwarded to {contact}").format(contact=", ".join(dict.fromkeys(sent)))
+    if forwards:
+        return confirmed + _("being forwarded")
+    return _("waiting for review by our team")
+
+
+def _timeline(report: Report, entries: list[AuditEntry], _: Gettext) -> list[str]:
+    """What happened to the report, when (the citizen's view of the audit trail: no names)."""
+    lines = [f"{report.created_at:%Y-%m-%d %H:%M} UTC — " + _("received")]
+    for entry in entries:
+        what = {
+            ReportStatus.IN_REVIEW.value: _("being reviewed by our team"),
+            ReportStatus.NEEDS_INFO.value: _("our team asked you a question"),
+            ReportStatus.CONFIRMED.value: _("confirmed by our team"),
+            ReportStatus.REJECTED.value: _("reviewed: no action needed for now"),
+            ReportStatus.MERGED.value: _("joined to a report about the same case"),
+            ReportStatus.CANCELLED.value: _("withdrawn"),
+        }.get(entry.to_status or "")
+        if what and entry.to_status != entry.from_status:
+            lines.append(f"{entry.at:%Y-%m-%d %H:%M} UTC — {what}")
+    return lines
 
 
 async def on_status(update: Update, context: HarmlineContext) -> None:
@@ -98,11 +126,13 @@ async def on_status(update: Update, context: HarmlineContext) -> None:
             return
         report = latest[0]
     deliveries = await context.services.outbox.for_report(report.id)
+    history = _timeline(report, await context.services.moderation.store.history(report.id), _)
     await message.reply_html(
         _("Report <b>{ref}</b> of {date}: {state}.").format(
             ref=report.reference, date=f"{report.created_at:%Y-%m-%d}",
             state=escape(_state(report, deliveries, _)))
-        + "\n" + escape(_("Category: {category}").format(category=_(CATEGORY_LABELS[report.category]))))
+        + "\n" + escape(_("Category: {category}").format(category=_(CATEGORY_LABELS[report.category])))
+        + "\n\n" + "\n".join(escape(line) for line in history))
 
 
 async def on_myreports(update: Update, context: HarmlineContext) -> None:

@@ -10,6 +10,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from delivery import OutboxWorker
 from i18n import Catalogs, Gettext
+from moderation import Roster
+from moderation.service import Moderation
 from reports.intake import Intake
 from settings import Settings
 from storage import Database, Outbox, ReportStore
@@ -24,6 +26,8 @@ class Services:
     reports: ReportStore
     outbox: Outbox
     intake: Intake
+    moderation: Moderation
+    roster: Roster
     catalogs: Catalogs
     worker: OutboxWorker | None = None
     http: httpx.AsyncClient | None = None

@@ -1,4 +1,4 @@
-"""Inline keyboards for the follow-up questions and the language picker."""
+"""Inline keyboards: the follow-up questions, the language picker, moderators' cards and lists."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import callback_data
 from i18n import LANGUAGES, Gettext
-from i18n.labels import PLATFORM_LABELS, country_name
-from reports.model import FollowUpStep, Platform
+from i18n.labels import CATEGORY_LABELS, PLATFORM_LABELS, QUESTIONS, country_name
+from reports.model import Category, FollowUpStep, Platform, Report
+from storage.moderation import QueueItem
 
 
 def question(step: FollowUpStep, _: Gettext) -> str:
@@ -44,3 +45,58 @@ def language_keyboard(available: list[str]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(LANGUAGES[code], callback_data=callback_data.choose_language(code))
                for code in available]
     return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+
+def moderation_keyboard(report: Report, before_forward: bool, _: Gettext) -> InlineKeyboardMarkup | None:
+    """The buttons of an undecided report's card; a decided report has none (its card says who)."""
+    if not report.status.undecided:
+        return None
+    reference = report.reference
+
+    def button(label: str, verb: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=callback_data.moderator(verb, reference))
+
+    confirm = _("Confirm & forward") if before_forward and not report.urgent else _("Confirm")
+    rows = [
+        [button("✅ " + confirm, "confirm"), button("🚫 " + _("Not harmful"), "reject")],
+        [button("🏷 " + _("Change category"), "cat"), button("🔗 " + _("Merge into…"), "merge")],
+        [button("❓ " + _("Need more info"), "ask")]
+        + ([] if report.urgent else [button("🔺 " + _("Escalate"), "escalate")]),
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def _menu(reference: str, choices: list[tuple[str, str, str]], _: Gettext) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(label, callback_data=callback_data.moderator(verb, reference, argument))]
+            for label, verb, argument in choices]
+    rows.append([InlineKeyboardButton("◀ " + _("Back"), callback_data=callback_data.moderator("back", reference))])
+    return InlineKeyboardMarkup(rows)
+
+
+def category_menu(report: Report, _: Gettext) -> InlineKeyboardMarkup:
+    return _menu(report.reference, [(("✓ " if category is report.category else "") + _(CATEGORY_LABELS[category]),
+                                     "cat", category.value) for category in Category], _)
+
+
+def question_menu(report: Report, _: Gettext) -> InlineKeyboardMarkup:
+    return _menu(report.reference, [(_(label), "ask", key) for key, (label, _question) in QUESTIONS.items()], _)
+
+
+def merge_menu(report: Report, candidates: list[QueueItem], _: Gettext) -> InlineKeyboardMarkup:
+    return _menu(report.reference, [
+        (f"{item.reference} · {item.received_at:%Y-%m-%d} · {_(CATEGORY_LABELS[item.category])}", "merge",
+         item.reference) for item in candidates], _)
+
+
+def list_keyboard(items: list[QueueItem], previous: str | None, following: str | None,
+                  _: Gettext) -> InlineKeyboardMarkup:
+    """A button to open each listed report, then ◀ ▶ to page."""
+    opens = [InlineKeyboardButton(item.reference, callback_data=callback_data.moderator("open", item.reference))
+             for item in items]
+    rows = [opens[i:i + 2] for i in range(0, len(opens), 2)]
+    paging = [InlineKeyboardButton("◀ " + _("Previous"), callback_data=previous)] if previous else []
+    if following:
+        paging.append(InlineKeyboardButton(_("Next") + " ▶", callback_data=following))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows)

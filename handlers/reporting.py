@@ -56,6 +56,9 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
         await message.reply_html(_("Added to your report <b>{ref}</b>.").format(ref=report.reference))
     elif result.outcome is Outcome.ANSWERED:
         await show_next(context, result)
+    elif result.outcome is Outcome.INFO_ADDED:
+        await message.reply_html(_("Thank you. Your answer was added to report <b>{ref}</b>; our team will look "
+                                   "at it.").format(ref=report.reference))
 
 
 def acknowledgement(report: Report, context: HarmlineContext, language: str) -> str:

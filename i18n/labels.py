@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from reports.model import Category, Platform
+from reports.model import Category, Platform, ReportStatus
 
 
 def N_(message: str) -> str:
@@ -39,6 +39,30 @@ INDICATOR_LABELS: dict[str, str] = {
     "ewallet": N_("E-wallet"),
     "crypto_wallet": N_("Crypto wallet"),
     "social_handle": N_("Social media account"),
+}
+
+# A report's state as moderators see it on a card and in lists.
+STATUS_LABELS: dict[ReportStatus, str] = {
+    ReportStatus.COLLECTING: N_("being written by the citizen"),
+    ReportStatus.NEW: N_("new"),
+    ReportStatus.IN_REVIEW: N_("in review"),
+    ReportStatus.NEEDS_INFO: N_("waiting for the citizen's answer"),
+    ReportStatus.CONFIRMED: N_("confirmed"),
+    ReportStatus.REJECTED: N_("not harmful"),
+    ReportStatus.MERGED: N_("merged"),
+    ReportStatus.CANCELLED: N_("withdrawn by the citizen"),
+}
+
+# "Need more info": what a moderator can ask the citizen (button label, then the question).
+QUESTIONS: dict[str, tuple[str, str]] = {
+    "screenshot": (N_("Screenshots"), N_("Could you send screenshots of the conversation, the post or the "
+                                         "payment? Just send them here.")),
+    "contact": (N_("Their number or account"), N_("Which phone number, account, profile or link did they use "
+                                                  "to contact you or to ask for money?")),
+    "payment": (N_("Payment details"), N_("If you paid: how did you pay (bank transfer, e-wallet, card, crypto), "
+                                          "to which account, and how much?")),
+    "when": (N_("When it happened"), N_("When did this happen? An approximate date is enough.")),
+    "where": (N_("Website or app"), N_("Which website, app or page was it? You can send the link here.")),
 }
 
 # Who wrote a forwarded message (Telegram's MessageOrigin types).

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from i18n.languages import FALLBACK, LANGUAGES, negotiate
+from moderation.roles import Roster
 from reports.classify import Classification, Classifier
 from reports.followup import delivery_due, looks_like_amount, next_step, steps
 from reports.indicators import extract_indicators
@@ -44,8 +45,7 @@ class Outcome(StrEnum):
     ALBUM = "album"  # another item of an album already acknowledged
     ANSWERED = "answered"  # the message answered the "how much" question
     DUPLICATE = "duplicate"  # a redelivered update: nothing changed
-    CONFIRMED = "confirmed"  # a moderator released the report to the contacts
-    REFUSED = "refused"  # the user may not do this (not a moderator of the report's country)
+    INFO_ADDED = "info_added"  # the citizen answered a moderator's question
     STALE = "stale"  # a button of a report that is no longer collecting answers
 
 
@@ -76,9 +76,10 @@ def reply_language(chosen: str | None, language_code: str | None, detected: str 
 
 class Intake:
     def __init__(self, database: Database, reports: ReportStore, outbox: Outbox, settings: Settings,
-                 detector: LanguageDetector, classifier: Classifier, *, clock: Clock = utc_now,
+                 detector: LanguageDetector, classifier: Classifier, roster: Roster, *, clock: Clock = utc_now,
                  on_due: Callable[[], None] = lambda: None) -> None:
         self.database = database
+        self.roster = roster
         self.reports = reports
         self.outbox = outbox
         self.settings = settings
@@ -97,7 +98,7 @@ class Intake:
         # Reading the text is the costly part: done before the write lock is taken.
         analysis = self._analyse(message)
         result = await self.database.run(lambda tx: self._receive(tx, message, analysis, now))
-        if result.outcome is Outcome.ANSWERED:
+        if result.outcome in (Outcome.ANSWERED, Outcome.INFO_ADDED):
             self.on_due()
         return result
 
@@ -115,6 +116,13 @@ class Intake:
             return IntakeResult(Outcome.DUPLICATE)
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
         latest = self.reports.latest_report(tx, reporter.id)
+        if latest is not None and self._is_answering(latest, now):
+            album = bool(message.media_group_id) and self.reports.message_count(
+                tx, latest.id, message.media_group_id or "") > 0
+            first = self._add_answer(tx, latest, message, now)
+            outcome = Outcome.INFO_ADDED if first else Outcome.ALBUM if album else Outcome.ADDED
+            return IntakeResult(outcome, latest,
+                                reply_language(reporter.language, message.language_code, latest.reply_language))
         if latest is None or not self._is_open(tx, latest, now):
             report = self._create(tx, reporter.id, reporter.language, message, analysis, now)
             return IntakeResult(Outcome.CREATED, report, report.reply_language)
@@ -129,6 +137,30 @@ class Intake:
                       else extract_indicators(message.text, latest.country))
         self._add(tx, latest, message, indicators, now)
         return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
+
+    def _is_answering(self, report: Report, now: datetime) -> bool:
+        """A moderator asked the citizen a question (the answer is due by ``followup_deadline``),
+        or the citizen is still sending the rest of an answer (screenshots after the text)."""
+        if report.followup_deadline <= now:
+            return False
+        return report.status is ReportStatus.NEEDS_INFO or (
+            report.status is ReportStatus.IN_REVIEW and now - report.last_message_at < self._merge_window)
+
+    def _add_answer(self, tx: Transaction, report: Report, message: IncomingMessage, now: datetime) -> bool:
+        """Attach the message; if it is the first of an answer, moderators get the card again
+        (once the rest of the answer is in). True for the first message of an answer."""
+        asked = report.status is ReportStatus.NEEDS_INFO
+        self._add(tx, report, message, extract_indicators(message.text, report.country), now)
+        if not asked:
+            return False
+        report.status = ReportStatus.IN_REVIEW
+        self._save(tx, report)
+        answers = self.reports.message_count_of(tx, report.id)
+        self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
+                            delivery_due(report, self._merge_window), now, purpose=f"card:answer:{answers}")
+        self.reports.audit(tx, now, "citizen", "report.answered", report.id,
+                           from_status=ReportStatus.NEEDS_INFO, to_status=ReportStatus.IN_REVIEW)
+        return True
 
     def _is_open(self, tx: Transaction, report: Report, now: datetime) -> bool:
         if report.status is ReportStatus.COLLECTING:
@@ -259,13 +291,15 @@ class Intake:
     def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
         report.followup_step = None
         report.completed_at = now
-        report.status = (ReportStatus.AWAITING_REVIEW if self.settings.review == "before_forward"
-                         else ReportStatus.SUBMITTED)
+        report.status = ReportStatus.NEW
         self._save(tx, report)
         self._link_same_script(tx, report)
-        if report.status is ReportStatus.AWAITING_REVIEW:
-            self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings), now, now)
-        self.reports.audit(tx, now, "citizen", "report.completed", report.id, why)
+        # Every report is shown to its moderators; with review = "before_forward" their decision
+        # is also what releases it to the contacts.
+        self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
+                            delivery_due(report, self._merge_window), now, purpose="card")
+        self.reports.audit(tx, now, "citizen", "report.completed", report.id, why,
+                           from_status=ReportStatus.COLLECTING, to_status=ReportStatus.NEW)
 
     def _link_same_script(self, tx: Transaction, report: Report) -> None:
         """Once its text is final, link the report to earlier ones of the same scam script."""
@@ -289,31 +323,6 @@ class Intake:
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
                                 delivery_due(report, self._merge_window), now)
-
-    async def confirm(self, update_id: int, moderator_id: int, reference: str) -> IntakeResult:
-        """A moderator releases a report held for review: it goes to the contacts now."""
-        now = self.clock()
-
-        def work(tx: Transaction) -> IntakeResult:
-            if not self.reports.claim_update(tx, update_id, now):
-                return IntakeResult(Outcome.DUPLICATE)
-            report = self.reports.find_in(tx, reference)
-            moderator = next((m for m in self.settings.moderators if m.telegram_user_id == moderator_id), None)
-            if report is None or moderator is None or not moderator.covers(report.country):
-                self.reports.audit(tx, now, f"telegram:{moderator_id}", "moderation.refused",
-                                   report.id if report else None, reference)
-                return IntakeResult(Outcome.REFUSED, report)
-            if report.status is not ReportStatus.AWAITING_REVIEW:
-                return IntakeResult(Outcome.STALE, report)
-            report.status = ReportStatus.SUBMITTED
-            self.reports.update_report(tx, report)
-            self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
-            self.reports.audit(tx, now, f"telegram:{moderator_id}", "report.confirmed", report.id)
-            return IntakeResult(Outcome.CONFIRMED, report)
-
-        result = await self.database.run(work)
-        self.on_due()
-        return result
 
     # --- closing, cancelling, erasing ------------------------------------------------------
 
@@ -340,10 +349,12 @@ class Intake:
             report = self.reports.latest_report(tx, reporter.id)
             if report is None or not self._is_open(tx, report, now):
                 return None
+            previous = report.status
             report.status, report.followup_step = ReportStatus.CANCELLED, None
             self.reports.update_report(tx, report)
             self.outbox.cancel(tx, report.id)
-            self.reports.audit(tx, now, "citizen", "report.cancelled", report.id)
+            self.reports.audit(tx, now, "citizen", "report.cancelled", report.id,
+                               from_status=previous, to_status=ReportStatus.CANCELLED)
             return report
 
         return await self.database.run(work)

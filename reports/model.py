@@ -31,10 +31,25 @@ class Platform(StrEnum):
 
 
 class ReportStatus(StrEnum):
+    """Where a report is. Forwarding is separate (the outbox): with review = "none" a report is
+    forwarded while still NEW; with "before_forward" only on CONFIRMED (or escalated as urgent)."""
+
     COLLECTING = "collecting"  # follow-up questions open; more messages join this report
-    AWAITING_REVIEW = "awaiting_review"  # complete, waiting for a moderator (review = before_forward)
-    SUBMITTED = "submitted"  # complete, forwarded or queued for forwarding
+    NEW = "new"  # complete; no moderator has looked at it yet
+    IN_REVIEW = "in_review"  # a moderator opened it, changed its category, or the citizen answered
+    NEEDS_INFO = "needs_info"  # a moderator asked the citizen a question; their next message answers it
+    CONFIRMED = "confirmed"  # a moderator confirmed it (and it was forwarded)
+    REJECTED = "rejected"  # a moderator found nothing harmful
+    MERGED = "merged"  # a duplicate, joined to another report
     CANCELLED = "cancelled"  # withdrawn by the citizen before it was forwarded
+
+    @property
+    def undecided(self) -> bool:
+        return self in (ReportStatus.NEW, ReportStatus.IN_REVIEW, ReportStatus.NEEDS_INFO)
+
+    @property
+    def decided(self) -> bool:
+        return self in (ReportStatus.CONFIRMED, ReportStatus.REJECTED, ReportStatus.MERGED)
 
 
 class FollowUpStep(StrEnum):
@@ -127,6 +142,10 @@ class Report:
     followup_deadline: datetime
     completed_at: datetime | None
     reporter_chat_id: int | None = None
+    urgent: bool = False  # escalated by a moderator: forwarded at once, shown first
+    merged_into: str | None = None  # the reference of the report this duplicate was joined to
+    decided_at: datetime | None = None
+    decided_by: str | None = None  # the moderator's name, for "already decided by …"
     messages: list[ReportMessage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -156,3 +175,6 @@ class Delivery:
     next_attempt_at: datetime
     last_error: str | None
     progress: int = 0  # messages of this delivery already sent (a retry starts after them)
+    # "forward" (the report to a contact), "card" / "card:answer:<n>" (to moderators),
+    # "notice:<event>" (to the citizen: confirmed, forwarded, rejected, merged, ask:<question>).
+    purpose: str = "forward"

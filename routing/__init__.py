@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from i18n.languages import negotiate
+from moderation.roles import Roster
 from settings.model import ASEAN_COUNTRIES, Settings
 
 TELEGRAM, WEBHOOK = "telegram", "webhook"
-# A card with a "Confirm & forward" button for moderators (review = "before_forward").
+# A report's card with the moderators' buttons, in a moderators' group or a moderator's private chat.
 REVIEW = "review"
+# A short message to the citizen about their report (confirmed, forwarded, a question …).
+NOTICE = "notice"
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,18 @@ def recipients_for(country: str, settings: Settings) -> list[Recipient]:
     return recipients
 
 
-def reviewers_for(country: str, settings: Settings) -> list[Recipient]:
-    """Where a report waiting for review is shown: the moderators' chat, else each moderator of the
-    country in private."""
+def reviewers_for(country: str, settings: Settings, roster: Roster) -> list[Recipient]:
+    """Where a new report's card goes: the moderators' groups of its country, and its on-duty
+    moderators in private. With neither, every moderator of the country gets it in private, so
+    no report goes unseen. Cards are in the language of the country's contact."""
     contacts = settings.contacts_for(country)
     language = contacts[0].language if contacts else "en"
-    if settings.moderators_chat_id is not None:
-        return [Recipient("moderators", REVIEW, str(settings.moderators_chat_id), language)]
-    return [Recipient(f"moderator {m.telegram_user_id}", REVIEW, str(m.telegram_user_id), language)
-            for m in settings.moderators if m.covers(country)]
+    recipients = [Recipient(f"moderators' group {chat.chat_id}", REVIEW, str(chat.chat_id), language)
+                  for chat in settings.moderator_chats if chat.covers(country)]
+    private = roster.on_duty_for(country) or ([] if recipients else roster.moderators_of(country))
+    return recipients + [Recipient(f"moderator {user_id}", REVIEW, str(user_id), language) for user_id in private]
+
+
+def citizen_of(chat_id: int | None, language: str) -> list[Recipient]:
+    """The citizen who filed a report, for a notice; nobody once they erased their data."""
+    return [] if chat_id is None else [Recipient("citizen", NOTICE, str(chat_id), language)]

@@ -19,6 +19,7 @@ from settings.model import (
     ContactSettings,
     DeliverySettings,
     IntakeSettings,
+    ModeratorChatSettings,
     ModeratorSettings,
     Settings,
     TelegramSettings,
@@ -151,17 +152,37 @@ def _telegram(table: _Table) -> TelegramSettings:
     return settings
 
 
-def _moderator(table: _Table, countries: tuple[str, ...]) -> ModeratorSettings:
-    scope = table.strings("countries")
+def _scope(table: _Table, countries: tuple[str, ...], default: Any = _MISSING) -> tuple[str, ...]:
+    scope = table.strings("countries", default)
     if not scope:
         raise ConfigError(f"{table.key('countries')}: must name at least one country or \"*\"")
-    codes = tuple(
+    return tuple(
         "*" if code == "*" else _country(code, f"{table.key('countries')}[{i}]", countries)
         for i, code in enumerate(scope)
     )
-    moderator = ModeratorSettings(telegram_user_id=table.get("telegram_user_id", int), countries=codes)
+
+
+def _moderator(table: _Table, countries: tuple[str, ...]) -> ModeratorSettings:
+    moderator = ModeratorSettings(telegram_user_id=table.get("telegram_user_id", int),
+                                  countries=_scope(table, countries), on_duty=table.get("on_duty", bool, False))
     table.finish()
     return moderator
+
+
+def _moderator_chat(table: _Table, countries: tuple[str, ...]) -> ModeratorChatSettings:
+    chat = ModeratorChatSettings(chat_id=table.get("chat_id", int), countries=_scope(table, countries, ["*"]))
+    if chat.chat_id >= 0:
+        raise ConfigError(f"{table.key('chat_id')}: {chat.chat_id} is not a group (group ids are negative)")
+    table.finish()
+    return chat
+
+
+def _user_ids(table: _Table, name: str) -> tuple[int, ...]:
+    values = table.get(name, list, [])
+    for index, item in enumerate(values):
+        if not isinstance(item, int) or isinstance(item, bool) or item <= 0:
+            raise ConfigError(f"{table.key(name)}[{index}]: expected a Telegram user id, got {item!r}")
+    return tuple(values)
 
 
 def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
@@ -237,7 +258,8 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     review = moderation.text("review", "none")
     if review not in ("none", "before_forward"):
         raise ConfigError(f"moderation.review: {review!r} must be \"none\" or \"before_forward\"")
-    moderators_chat_id = moderation.get("moderators_chat_id", int, None)
+    admins = _user_ids(moderation, "admins")
+    moderator_chats = tuple(_moderator_chat(t, countries) for t in moderation.tables("chats"))
     moderation.finish()
 
     moderators = tuple(_moderator(t, countries) for t in root.tables("moderators"))
@@ -257,15 +279,21 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
             if not any(c.country == country for c in contacts):
                 raise ConfigError(f"contacts: no contact for {country}; add a [[contacts]] entry "
                                   "or set delivery.redirect_chat_id")
-    if review == "before_forward" and not moderators:
-        raise ConfigError("moderators: review = \"before_forward\" needs at least one [[moderators]] entry")
+    if review == "before_forward":
+        for country in countries:
+            # Held reports must be seen by someone, or they would wait for ever.
+            seen = any(c.covers(country) for c in moderator_chats) or any(m.covers(country) for m in moderators)
+            if not seen and not admins:
+                raise ConfigError(f"moderators: review = \"before_forward\" but nobody reviews {country}; add a "
+                                  "[[moderators]] entry, a [[moderation.chats]] group or moderation.admins")
 
     return Settings(
         telegram=telegram,
         database=database,
         countries=countries,
         review=review,  # type: ignore[arg-type]
-        moderators_chat_id=moderators_chat_id,
+        admins=admins,
+        moderator_chats=moderator_chats,
         moderators=moderators,
         contacts=contacts,
         delivery=delivery,

@@ -20,6 +20,22 @@ ASEAN_COUNTRIES: dict[str, str] = {
     "VN": "Viet Nam",
 }
 
+# The civil time zone of each country (Indonesia: the capital's, Western Indonesia Time): the
+# moderators' "today" and the weekly summaries follow it.
+TIME_ZONES: dict[str, str] = {
+    "BN": "Asia/Brunei",
+    "KH": "Asia/Phnom_Penh",
+    "ID": "Asia/Jakarta",
+    "LA": "Asia/Vientiane",
+    "MY": "Asia/Kuala_Lumpur",
+    "MM": "Asia/Yangon",
+    "PH": "Asia/Manila",
+    "SG": "Asia/Singapore",
+    "TH": "Asia/Bangkok",
+    "TL": "Asia/Dili",
+    "VN": "Asia/Ho_Chi_Minh",
+}
+
 ReviewMode = Literal["none", "before_forward"]
 
 
@@ -47,6 +63,19 @@ class TelegramSettings:
 class ModeratorSettings:
     telegram_user_id: int
     countries: tuple[str, ...]  # "*" means every served country
+    on_duty: bool = False  # also receives every new report's card in private
+
+    def covers(self, country: str) -> bool:
+        return "*" in self.countries or country in self.countries
+
+
+@dataclass(frozen=True)
+class ModeratorChatSettings:
+    """A moderators' group: new-report cards of its countries go there (into a topic per
+    country when the group has topics)."""
+
+    chat_id: int
+    countries: tuple[str, ...] = ("*",)
 
     def covers(self, country: str) -> bool:
         return "*" in self.countries or country in self.countries
@@ -88,7 +117,8 @@ class Settings:
     database: str
     countries: tuple[str, ...]
     review: ReviewMode = "none"
-    moderators_chat_id: int | None = None
+    admins: tuple[int, ...] = ()  # Telegram user ids: every country, and /mod to manage moderators
+    moderator_chats: tuple[ModeratorChatSettings, ...] = ()
     moderators: tuple[ModeratorSettings, ...] = ()
     contacts: tuple[ContactSettings, ...] = ()
     delivery: DeliverySettings = field(default_factory=DeliverySettings)

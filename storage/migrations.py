@@ -2,7 +2,8 @@
 
 Each migration is a list of single statements run inside one transaction by
 :meth:`storage.database.Database.migrate` (never ``executescript``, which commits on its own).
-The SQL sticks to what SQLite and PostgreSQL share; times are ISO-8601 UTC text.
+The SQL sticks to what SQLite and PostgreSQL share (except the full-text index of migration 6,
+FTS5); times are ISO-8601 UTC text.
 """
 
 from __future__ import annotations
@@ -174,6 +175,96 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (report_id, earlier_id)
             )""",
             "CREATE INDEX ix_report_links_earlier ON report_links (earlier_id)",
+        ),
+    ),
+    Migration(
+        "moderation: decision states, urgency, merges, run-time moderators, card messages, forum topics, search",
+        (
+            # One state machine: "awaiting_review" and "submitted" both meant "complete, undecided".
+            "UPDATE reports SET status = 'new' WHERE status IN ('awaiting_review', 'submitted')",
+            "ALTER TABLE reports ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE reports ADD COLUMN merged_into INTEGER REFERENCES reports(id) ON DELETE SET NULL",
+            "ALTER TABLE reports ADD COLUMN decided_at TEXT",
+            "ALTER TABLE reports ADD COLUMN decided_by TEXT",
+            # Seconds from completion to decision, so /stats reads a median from an index alone.
+            "ALTER TABLE reports ADD COLUMN decision_seconds INTEGER",
+            # The queue: undecided reports of a country, oldest first, filterable without the table.
+            "CREATE INDEX ix_reports_undecided ON reports (country, completed_at, id, category, detected_language)"
+            " WHERE status IN ('new', 'in_review')",
+            "CREATE INDEX ix_reports_received ON reports (country, created_at)",
+            "CREATE INDEX ix_reports_decided ON reports (country, decided_at, decision_seconds)"
+            " WHERE decided_at IS NOT NULL",
+            "CREATE INDEX ix_reports_needs_info ON reports (country, completed_at) WHERE status = 'needs_info'",
+            "ALTER TABLE audit_log ADD COLUMN actor_name TEXT",
+            "ALTER TABLE audit_log ADD COLUMN from_status TEXT",
+            "ALTER TABLE audit_log ADD COLUMN to_status TEXT",
+            # A report now has several deliveries to one target (the first moderators' card, a card
+            # after the citizen answered, notices to the citizen): the purpose joins the unique key.
+            # SQLite cannot change a UNIQUE constraint in place, so the table is rebuilt.
+            """CREATE TABLE deliveries_v6 (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                contact_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                progress INTEGER NOT NULL DEFAULT 0,
+                purpose TEXT NOT NULL DEFAULT 'forward',
+                UNIQUE (report_id, channel, target, purpose)
+            )""",
+            "INSERT INTO deliveries_v6 (id, report_id, contact_name, channel, target, language, state, attempts,"
+            " next_attempt_at, last_error, created_at, delivered_at, progress, purpose)"
+            " SELECT id, report_id, contact_name, channel, target, language, state, attempts, next_attempt_at,"
+            " last_error, created_at, delivered_at, progress,"
+            " CASE channel WHEN 'review' THEN 'card' ELSE 'forward' END FROM deliveries",
+            "DROP TABLE deliveries",
+            "ALTER TABLE deliveries_v6 RENAME TO deliveries",
+            "CREATE INDEX ix_deliveries_due ON deliveries (state, next_attempt_at)",
+            # Moderators added or removed at run time (/mod); a row overrides the config for that user
+            # (no countries left: no longer a moderator).
+            """CREATE TABLE moderators (
+                telegram_user_id INTEGER PRIMARY KEY,
+                countries TEXT NOT NULL,
+                on_duty INTEGER NOT NULL DEFAULT 0,
+                changed_by INTEGER NOT NULL,
+                changed_at TEXT NOT NULL
+            )""",
+            # Every card shown to moderators, so a decision updates all copies (group, topic, private).
+            """CREATE TABLE review_cards (
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                language TEXT NOT NULL,
+                thread_id INTEGER,
+                PRIMARY KEY (chat_id, message_id)
+            )""",
+            "CREATE INDEX ix_review_cards_report ON review_cards (report_id)",
+            # The topic per country in a moderators' group that has topics (created by the bot).
+            """CREATE TABLE forum_topics (
+                chat_id INTEGER NOT NULL,
+                country TEXT NOT NULL,
+                thread_id INTEGER NOT NULL,
+                PRIMARY KEY (chat_id, country)
+            )""",
+            # /find terms, so its paging buttons still work after a restart.
+            """CREATE TABLE saved_searches (
+                id INTEGER PRIMARY KEY,
+                telegram_user_id INTEGER NOT NULL,
+                query TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            # Substring search over citizens' words in every script (trigrams need no word breaks,
+            # which Thai, Lao, Khmer, Burmese and Chinese do not write). External content: the text
+            # is stored once, in report_messages.
+            "CREATE VIRTUAL TABLE report_search USING fts5(text, content='report_messages', content_rowid='id',"
+            " tokenize='trigram')",
+            "INSERT INTO report_search (report_search) VALUES ('rebuild')",
         ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from reports.model import Delivery
@@ -18,6 +18,7 @@ def _delivery(row: Row) -> Delivery:
         id=row["id"], report_id=row["report_id"], contact_name=row["contact_name"], channel=row["channel"],
         target=row["target"], language=row["language"], state=row["state"], attempts=row["attempts"],
         next_attempt_at=from_text(row["next_attempt_at"]), last_error=row["last_error"], progress=row["progress"],
+        purpose=row["purpose"],
     )
 
 
@@ -26,14 +27,23 @@ class Outbox:
         self.database = database
 
     def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
-                      due: datetime, now: datetime) -> None:
+                due: datetime, now: datetime, purpose: str = "forward") -> None:
+        """One delivery per recipient; a delivery already queued for the same purpose is kept
+        (a redelivered decision or a second confirmation does not send twice)."""
         tx.execute_many(
             "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
-            " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)"
-            " ON CONFLICT (report_id, channel, target) DO NOTHING",
-            [(report_id, r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now))
+            " next_attempt_at, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT (report_id, channel, target, purpose) DO NOTHING",
+            [(report_id, r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), purpose)
              for r in recipients],
         )
+
+    def forwards_of(self, tx: Transaction, report_id: int) -> dict[str, int]:
+        """How many of the report's forwards to contacts are in each state."""
+        rows = tx.fetch_all(
+            "SELECT state, COUNT(*) AS n FROM deliveries WHERE report_id = ? AND purpose = 'forward'"
+            " GROUP BY state", (report_id,))
+        return {row["state"]: int(row["n"]) for row in rows}
 
     def reschedule_unsent(self, tx: Transaction, report_id: int, due: datetime) -> None:
         """Move the deliveries of a report that were never tried to ``due``."""
@@ -50,8 +60,10 @@ class Outbox:
         return bool(row and row["n"])
 
     def cancel(self, tx: Transaction, report_id: int) -> int:
+        """Cancel the report's forwards and cards that were never tried (notices to the citizen stay)."""
         return tx.execute(
-            "UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND attempts = 0",
+            "UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND attempts = 0"
+            " AND purpose NOT LIKE 'notice:%'",
             (CANCELLED, report_id, PENDING),
         )
 
@@ -68,12 +80,19 @@ class Outbox:
             "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE state = ?", (PENDING,))
         return from_text(row["at"]) if row and row["at"] else None
 
-    async def mark_delivered(self, delivery: Delivery, now: datetime) -> None:
-        await self.database.run(lambda tx: tx.execute(
-            "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = NULL"
-            " WHERE id = ?",
-            (DELIVERED, to_text(now), delivery.id),
-        ))
+    async def mark_delivered(self, delivery: Delivery, now: datetime,
+                             then: Callable[[Transaction], None] | None = None) -> None:
+        """Record the delivery; ``then`` runs in the same transaction (what follows from it)."""
+        def work(tx: Transaction) -> None:
+            tx.execute(
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = NULL"
+                " WHERE id = ?",
+                (DELIVERED, to_text(now), delivery.id),
+            )
+            if then is not None:
+                then(tx)
+
+        await self.database.run(work)
 
     async def mark_retry(self, delivery: Delivery, next_attempt_at: datetime, error: str, progress: int,
                          *, count_attempt: bool = True) -> None:

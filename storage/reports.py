@@ -28,8 +28,12 @@ _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
     " r.language_confidence, r.category, r.category_reason, r.platform, r.money_lost, r.loss_amount,"
     " r.followup_step, r.followup_message_id, r.created_at, r.last_message_at, r.followup_deadline,"
-    " r.completed_at, p.chat_id AS reporter_chat_id"
+    " r.completed_at, p.chat_id AS reporter_chat_id, r.urgent, r.decided_at, r.decided_by,"
+    " (SELECT m.reference FROM reports m WHERE m.id = r.merged_into) AS merged_into"
 )
+# Reports that count in an indicator's history (/check, repeat counts): not withdrawn by the
+# citizen, not found harmless by a moderator.
+_NOT_LIVE = (ReportStatus.CANCELLED.value, ReportStatus.REJECTED.value)
 _REPORT_FROM = "FROM reports r LEFT JOIN reporters p ON p.id = r.reporter_id"
 
 
@@ -68,6 +72,10 @@ def _report(row: Row) -> Report:
         followup_deadline=from_text(row["followup_deadline"]),
         completed_at=optional_from_text(row["completed_at"]),
         reporter_chat_id=row["reporter_chat_id"],
+        urgent=bool(row["urgent"]),
+        merged_into=row["merged_into"],
+        decided_at=optional_from_text(row["decided_at"]),
+        decided_by=row["decided_by"],
     )
 
 
@@ -163,7 +171,7 @@ class ReportStore:
         )
         tx.execute(
             "UPDATE indicators SET report_country = ?, report_category = ?, report_live = ? WHERE report_id = ?",
-            (report.country, report.category.value, int(report.status is not ReportStatus.CANCELLED), report.id),
+            (report.country, report.category.value, int(report.status not in _NOT_LIVE), report.id),
         )
 
     def add_message(self, tx: Transaction, report_id: int, message: IncomingMessage,
@@ -176,6 +184,8 @@ class ReportStore:
              origin.type if origin else None, origin.name if origin else None,
              to_text(origin.date) if origin and origin.date else None, to_text(message.received_at)),
         )
+        if message.text:
+            tx.execute("INSERT INTO report_search (rowid, text) VALUES (?, ?)", (message_row, message.text))
         if message.attachments:
             tx.execute_many(
                 "INSERT INTO evidence (report_id, message_id, kind, file_id, file_unique_id, file_size,"
@@ -194,10 +204,9 @@ class ReportStore:
         if indicators:
             tx.execute_many(
                 "INSERT INTO indicators (report_id, kind, value, detail, report_country, report_category,"
-                " report_created_at, report_live) SELECT ?, ?, ?, ?, country, category, created_at, status <> ?"
-                " FROM reports WHERE id = ? ON CONFLICT (report_id, kind, value) DO NOTHING",
-                [(report_id, i.kind, i.value, i.detail, ReportStatus.CANCELLED.value, report_id)
-                 for i in indicators],
+                " report_created_at, report_live) SELECT ?, ?, ?, ?, country, category, created_at,"
+                " status NOT IN (?, ?) FROM reports WHERE id = ? ON CONFLICT (report_id, kind, value) DO NOTHING",
+                [(report_id, i.kind, i.value, i.detail, *_NOT_LIVE, report_id) for i in indicators],
             )
 
     def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
@@ -205,6 +214,10 @@ class ReportStore:
             "SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ? AND media_group_id = ?",
             (report_id, media_group_id),
         )
+        return int(row["n"]) if row else 0
+
+    def message_count_of(self, tx: Transaction, report_id: int) -> int:
+        row = tx.fetch_one("SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ?", (report_id,))
         return int(row["n"]) if row else 0
 
     def report_text(self, tx: Transaction, report_id: int) -> str:
@@ -245,6 +258,10 @@ class ReportStore:
     def find_in(self, tx: Transaction, reference: str) -> Report | None:
         """The report's own row only (no messages), read inside a transaction."""
         row = tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.reference = ?", (reference,))
+        return _report(row) if row else None
+
+    def get_in(self, tx: Transaction, report_id: int) -> Report | None:
+        row = tx.fetch_one(f"SELECT {_REPORT_COLUMNS} {_REPORT_FROM} WHERE r.id = ?", (report_id,))
         return _report(row) if row else None
 
     async def find(self, reference: str) -> Report | None:
@@ -331,8 +348,12 @@ class ReportStore:
         return [_report(row) for row in rows]
 
     def audit(self, tx: Transaction, now: datetime, actor: str, action: str,
-                    report_id: int | None = None, detail: str = "") -> None:
+              report_id: int | None = None, detail: str = "", *, actor_name: str | None = None,
+              from_status: ReportStatus | None = None, to_status: ReportStatus | None = None) -> None:
+        """One row of the audit trail: who, when, what, from which state to which, and why."""
         tx.execute(
-            "INSERT INTO audit_log (at, actor, action, report_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (to_text(now), actor, action, report_id, detail),
+            "INSERT INTO audit_log (at, actor, action, report_id, detail, actor_name, from_status, to_status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (to_text(now), actor, action, report_id, detail, actor_name,
+             from_status.value if from_status else None, to_status.value if to_status else None),
         )

@@ -81,6 +81,11 @@ async def test_deleteme_erases_the_link_but_the_contact_still_gets_the_report(lo
     [ack] = await local.server.wait_for_messages(citizen.id, 1)
     citizen.press(ack, send_now(ack))
     await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID)
+    # Once both the contact's chat and its webhook have it, the citizen is told where it went.
+    notice = await local.server.wait_for(lambda m: m.chat_id == citizen.id and m.message_id > ack.message_id)
+    assert notice.plain_text == CATALOGS.gettext("id")(
+        "Report {ref} was forwarded to {contact}. Thank you for reporting.").format(
+        ref=reference_in(ack), contact="National Scam Response Centre")
     citizen.send_text("/deleteme")
     confirm = await local.server.wait_for(lambda m: m.chat_id == citizen.id and len(m.button_data()) == 2)
     citizen.press(confirm, "v1:del:yes")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from moderation import Roster
 from reports.classify import KeywordClassifier
 from reports.intake import Intake, Outcome
 from reports.language import LayeredLanguageDetector
@@ -30,7 +31,7 @@ class Harness:
         self.clock = clock
         self.woken = 0
         self.intake = Intake(self.database, self.reports, self.outbox, settings, DETECTOR, KeywordClassifier(),
-                             clock=clock, on_due=self._wake)
+                             Roster(settings), clock=clock, on_due=self._wake)
 
     def _wake(self) -> None:
         self.woken += 1
@@ -117,21 +118,24 @@ async def test_answering_every_question_completes_the_report_and_releases_its_de
     assert amount.outcome is Outcome.ANSWERED
     stored = await harness.reports.find(ref)
     assert stored is not None
-    assert stored.status is ReportStatus.SUBMITTED and stored.followup_step is None
+    assert stored.status is ReportStatus.NEW and stored.followup_step is None
     assert (stored.platform, stored.money_lost, stored.loss_amount) == (Platform.TIKTOK, True, "RM 8,500")
     assert stored.category is Category.ILLEGAL_GAMBLING
     assert stored.text == "Slot gacor maxwin, deposit 10rb"  # the amount is an answer, not report text
     assert harness.woken > woken  # completion wakes the delivery worker
-    # Due a merge window after the last message, so a late screenshot still joins.
+    # Due a merge window after the last message, so a late screenshot still joins: the forward to
+    # the contact, and the card for the country's moderator (in private: there is no moderators' group).
     clock.advance(15)
-    assert [d.report_id for d in await harness.outbox.due(clock())] == [stored.id]
+    due = await harness.outbox.due(clock())
+    assert [(d.report_id, d.purpose, d.target) for d in due] == [(stored.id, "forward", "-100123"),
+                                                                  (stored.id, "card", "900001")]
 
 
 async def test_send_now_skips_the_remaining_questions(harness: Harness, clock: Clock) -> None:
     created = await harness.intake.receive(harness.message("Pinjaman segera tanpa dokumen, bayar yuran dulu"))
     assert created.report is not None
     result = await harness.intake.send_now(next(_update_ids), 77, created.report.reference)
-    assert result.report is not None and result.report.status is ReportStatus.SUBMITTED
+    assert result.report is not None and result.report.status is ReportStatus.NEW
     late = await harness.intake.answer(next(_update_ids), 77, created.report.reference, FollowUpStep.PLATFORM,
                                        "sms")
     assert late.outcome is Outcome.STALE

@@ -1,0 +1,43 @@
+"""A report's card for moderators, with their buttons: into the moderators' group (the
+country's topic when the group has topics) or a moderator's private chat, then the evidence.
+Each card sent is remembered, so a decision updates every copy."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+
+from telegram import Bot
+from telegram.constants import ParseMode
+
+from channels.card import render_card
+from channels.telegram_chat import TelegramChatChannel
+from handlers.keyboards import moderation_keyboard
+from i18n import Catalogs
+from reports.model import Delivery, Report
+
+ANSWER_CARD_PREFIX = "card:answer:"
+# (report id, chat id, message id, card language, forum topic) of a card just sent.
+CardSent = Callable[[int, int, int, str, int | None], Awaitable[None]]
+
+
+class ReviewChannel(TelegramChatChannel):
+    def __init__(self, bot: Bot, catalogs: Catalogs, *, before_forward: bool, topics: Mapping[tuple[int, str], int],
+                 on_card: CardSent, clock: Callable[[], datetime]) -> None:
+        super().__init__(bot, catalogs)
+        self.before_forward = before_forward
+        self.topics = topics  # (chat id, country) -> forum topic, filled at start-up
+        self.on_card = on_card
+        self.clock = clock
+
+    def thread_for(self, chat_id: int, report: Report) -> int | None:
+        return self.topics.get((chat_id, report.country))
+
+    async def send_card(self, chat_id: int, thread: int | None, delivery: Delivery, report: Report) -> None:
+        _ = self.catalogs.gettext(delivery.language)
+        note = ("💬 " + _("The citizen answered the moderators' question.")
+                if delivery.purpose.startswith(ANSWER_CARD_PREFIX) else None)
+        card = render_card(report, delivery.language, self.catalogs, for_moderators=True, now=self.clock(), note=note)
+        sent = await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, message_thread_id=thread,
+                                           reply_markup=moderation_keyboard(report, self.before_forward, _))
+        await self.on_card(report.id, chat_id, sent.message_id, delivery.language, thread)

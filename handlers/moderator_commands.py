@@ -1,0 +1,214 @@
+"""Moderators' commands: /queue /report /find /stats /merge /duty, and admins' /mod.
+
+Anyone else gets one polite refusal (and the attempt is audited), whatever the command."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Message, Update
+
+from handlers import callback_data
+from handlers.context import HarmlineContext
+from handlers.language import user_language
+from handlers.moderation import moderator_of, refresh_cards, refusal_text, send_report_view
+from handlers.moderator_lists import show_find_page, show_queue_page
+from i18n import LANGUAGES, Gettext
+from i18n.labels import country_name
+from moderation.decisions import Action
+from moderation.service import Moderator, Verdict
+from reports.model import Category
+from reports.reference import normalise_reference
+from settings.model import ASEAN_COUNTRIES
+from storage.moderation import CountryFigures
+
+log = logging.getLogger(__name__)
+
+
+async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, Moderator, str] | None:
+    """The message, the moderator and their language; None (after a polite refusal) for others."""
+    message, moderator = update.effective_message, moderator_of(update)
+    if message is None or moderator is None:
+        return None
+    language = await user_language(update, context)
+    if not context.services.roster.is_moderator(moderator.user_id):
+        log.warning("user %d is not a moderator: %s refused", moderator.user_id, (message.text or "")[:40])
+        await context.services.moderation.refuse(moderator, (message.text or "")[:200])
+        await message.reply_text(context.gettext(language)("Sorry, this command is only for moderators. "
+                                                           "/help lists what I can do for you."))
+        return None
+    return message, moderator, language
+
+
+async def on_queue(update: Update, context: HarmlineContext) -> None:
+    """``/queue [CC] [category] [language]``: e.g. ``/queue TH scam``, ``/queue my`` (Burmese)."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    country = category = wanted_language = None
+    for token in context.args or []:
+        if token.upper() in ASEAN_COUNTRIES and token.isupper():
+            country = token.upper()
+        elif token.lower() in Category.__members__.values():
+            category = token.lower()
+        elif token.lower() in LANGUAGES:
+            wanted_language = token.lower()
+        else:
+            _ = context.gettext(language)
+            await message.reply_text(_("Unknown filter “{word}”. Use a country code (TH), a category (scam, "
+                                       "illegal_gambling, fraudulent_content, other) or a language code (th).").format(
+                word=token[:30]))
+            return
+    await show_queue_page(context, message, moderator,
+                          callback_data.QueuePage(0, country, category, wanted_language), language)
+
+
+async def on_report(update: Update, context: HarmlineContext) -> None:
+    """``/report REF``: the report in full, with its buttons and history (a new report is now in review)."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    reference = normalise_reference("".join(context.args or []))
+    if reference is None:
+        await message.reply_text(_("Send /report followed by a reference, for example /report MY-7KQ4XP2D."))
+        return
+    ruling = await context.services.moderation.decide(update.update_id, moderator, reference, Action.OPEN)
+    if ruling.verdict is Verdict.DUPLICATE:
+        return
+    if ruling.report is None:
+        await message.reply_text(_("No report {ref} among your countries.").format(ref=reference))
+        return
+    await send_report_view(context, message.chat_id, message.message_thread_id, reference, language)
+
+
+async def on_find(update: Update, context: HarmlineContext) -> None:
+    """``/find <number, link, account, handle or words>``."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    terms = " ".join(context.args or [])[:200]
+    if not terms:
+        await message.reply_text(context.gettext(language)(
+            "Send /find followed by a phone number, link, account, handle or words from a report."))
+        return
+    services = context.services
+    search_id = await services.moderation.store.save_search(moderator.user_id, terms, services.moderation.clock())
+    await show_find_page(context, message, moderator, search_id, terms, 0, language)
+
+
+def _duration(seconds: int | None, _: Gettext) -> str:
+    if seconds is None:
+        return "—"
+    minutes = seconds // 60
+    if minutes < 60:
+        return _("{count} min").format(count=minutes)
+    if minutes < 48 * 60:
+        return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
+    return _("{count} days").format(count=minutes // (24 * 60))
+
+
+def render_figures(figures: CountryFigures, language: str, _: Gettext) -> str:
+    return "\n".join([
+        "<b>" + escape(country_name(figures.country, language)) + "</b> — " + escape(_("today · this week")),
+        escape(_("Received: {today} · {week}").format(today=figures.received_today, week=figures.received_week)),
+        escape(_("Decided: {today} · {week}").format(today=figures.decided_today, week=figures.decided_week)),
+        escape(_("Median time to decision this week: {duration}").format(
+            duration=_duration(figures.median_decision_seconds, _))),
+        escape(_("Backlog: {count} undecided — older than 1 hour: {hour}, 1 day: {day}, 1 week: {week}").format(
+            count=figures.backlog, hour=figures.backlog_over_hour, day=figures.backlog_over_day,
+            week=figures.backlog_over_week)),
+        escape(_("Waiting for the citizen's answer: {count}").format(count=figures.waiting_for_citizen)),
+    ])
+
+
+async def on_stats(update: Update, context: HarmlineContext) -> None:
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    figures = await context.services.moderation.figures(moderator.user_id)
+    await message.reply_html("\n\n".join(render_figures(f, language, _) for f in figures))
+
+
+async def on_merge(update: Update, context: HarmlineContext) -> None:
+    """``/merge REF INTO-REF``: REF is a duplicate of INTO-REF."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    references = [normalise_reference(arg) for arg in context.args or []]
+    if len(references) != 2 or None in references:
+        await message.reply_text(_("Send /merge REFERENCE INTO-REFERENCE, for example /merge MY-7KQ4XP2D MY-3HF9WC2K."))
+        return
+    duplicate, target = references
+    assert duplicate is not None and target is not None
+    ruling = await context.services.moderation.decide(update.update_id, moderator, duplicate, Action.MERGE, target)
+    if ruling.verdict is Verdict.DUPLICATE:
+        return
+    refusal = refusal_text(ruling, _)
+    if refusal is not None:
+        await message.reply_text(refusal)
+        return
+    await message.reply_text(_("{ref} was merged into {target}.").format(ref=duplicate, target=target))
+    if ruling.report is not None:
+        await refresh_cards(context, ruling.report.id)
+
+
+async def on_duty(update: Update, context: HarmlineContext) -> None:
+    """``/duty on|off``: new reports' cards in private too, or not."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    wanted = (context.args or [""])[0].lower()
+    if wanted not in ("on", "off"):
+        await message.reply_text(_("Send /duty on to receive new reports here, /duty off to stop."))
+        return
+    if not await context.services.moderation.set_on_duty(moderator, wanted == "on"):
+        await message.reply_text(_("Admins see every report already; /duty is for moderators."))
+        return
+    await message.reply_text(_("You are on duty: new reports of your countries come here too.") if wanted == "on"
+                             else _("You are off duty: new reports no longer come here."))
+
+
+async def on_mod(update: Update, context: HarmlineContext) -> None:
+    """``/mod`` lists moderators; admins: ``/mod add <user_id> <CC…>``, ``/mod remove <user_id> [CC…]``."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    services = context.services
+    args = context.args or []
+    if not args:
+        lines = ["<b>" + escape(_("Moderators")) + "</b>"]
+        for member in services.roster.members():
+            role = _("admin") if member.admin else ", ".join(member.countries)
+            duty = " · " + _("on duty") if member.on_duty else ""
+            lines.append(f"• <code>{member.user_id}</code> — {escape(role)}{escape(duty)}")
+        await message.reply_html("\n".join(lines))
+        return
+    usage = _("Send /mod add USER_ID COUNTRY… or /mod remove USER_ID [COUNTRY…], for example /mod add 123456789 TH.")
+    if args[0] not in ("add", "remove") or len(args) < 2 or not args[1].isdigit():
+        await message.reply_text(usage)
+        return
+    countries = tuple(code.upper() for code in args[2:])
+    unknown = [code for code in countries if code != "*" and code not in services.settings.countries]
+    if unknown or (args[0] == "add" and not countries):
+        await message.reply_text(usage + "\n" + _("Countries served: {countries}").format(
+            countries=", ".join(services.settings.countries)))
+        return
+    grant = await services.moderation.change_moderator(moderator, int(args[1]), countries, add=args[0] == "add")
+    if grant is None:
+        await message.reply_text(_("Only admins can add or remove moderators."))
+        return
+    await message.reply_text(_("Moderator {user_id} now covers: {countries}").format(
+        user_id=grant.user_id, countries=", ".join(grant.countries) or "—"))
