@@ -145,7 +145,7 @@ class BotApiMethods:
         # ChatFullInfo: the Chat fields plus the ones Telegram always sends.
         return {**self.chat_wire(req_int(p, "chat_id")), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                                        "premium_subscription": False}}
+                                        "premium_subscription": False, "gifts_from_channels": False}}
 
     def _create_forum_topic(self, p: Params) -> dict[str, Any]:
         chat_id = req_int(p, "chat_id")

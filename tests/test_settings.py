@@ -48,6 +48,12 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
         (lambda d: d.update(contacts=[]), "contacts: no contact for MY"),
         (lambda d: d["moderators"][0].update(countries=[]), "moderators[0].countries: must name at least one"),
         (lambda d: d.update(delivery={"max_attempts": 0}), "delivery.max_attempts: must be greater than 0"),
+        (lambda d: d["moderation"].update(admins=["lim"]), "moderation.admins[0]: expected a Telegram user id"),
+        (lambda d: d["moderation"].update(chats=[{"chat_id": 5}]), "moderation.chats[0].chat_id: 5 is not a group"),
+        (lambda d: d["moderation"].update(chats=[{"chat_id": -100, "countries": ["TH"]}]),
+         "moderation.chats[0].countries[0]: 'TH' is not in deployment.countries"),
+        (lambda d: (d["moderation"].update(review="before_forward"), d.update(moderators=[])),
+         "moderators: review = \"before_forward\" but nobody reviews MY"),
     ],
 )
 def test_a_broken_config_names_the_key_and_the_problem(change, message: str, tmp_path: Path,

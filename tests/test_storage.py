@@ -101,6 +101,9 @@ async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(tmp_path:
     upgraded = Database(path)
     await upgraded.open()
     assert await upgraded.schema_version() == len(MIGRATIONS)
-    row = await upgraded.fetch_one("SELECT contact_name, progress FROM deliveries")
-    assert row is not None and (row["contact_name"], row["progress"]) == ("NSRC", 0)
+    row = await upgraded.fetch_one("SELECT contact_name, progress, purpose FROM deliveries")
+    assert row is not None and tuple(row) == ("NSRC", 0, "forward")
+    # "submitted" (complete, forwarded without review) became "new": not yet seen by a moderator.
+    row = await upgraded.fetch_one("SELECT status, urgent, decided_at FROM reports")
+    assert row is not None and tuple(row) == ("new", 0, None)
     await upgraded.close()
