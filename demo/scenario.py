@@ -43,6 +43,8 @@ MORE_CITIZENS = [
                         "haruka osan $50 uluk."),
 ]
 WIDTH = 100
+MODERATORS_GROUP = -1009000000001  # a supergroup with topics: one per country
+ADMIN, MOD_MY, MOD_TH = 7900, 7901, 7903
 
 
 class Transcript:
@@ -187,6 +189,92 @@ async def _play(local: LocalDeployment) -> None:
     await kumar.says("/check 011-2222 3333")
 
 
+def _show_group(local: LocalDeployment, since: int, country_topic: int | None = None) -> int:
+    """Print the moderators' group messages after message ``since``; return the last id."""
+    last = since
+    topics = local.server.forum_topics.get(MODERATORS_GROUP, {})
+    for message in local.server.messages_to(MODERATORS_GROUP):
+        if message.message_id <= since or (country_topic and message.message_thread_id != country_topic):
+            continue
+        where = topics.get(message.message_thread_id or 0, "group")
+        buttons = f"   [{' | '.join(message.button_texts())}]" if message.button_texts() else ""
+        _say(f"📋 {where}"[:14], (f"[{message.media_type}] " if message.media_type else "") + message.plain_text
+             + buttons)
+        last = max(last, message.message_id)
+    return last
+
+
+async def _moderate(local: LocalDeployment) -> None:
+    server = local.server
+    _heading("2. A moderation session (a moderators' group with a topic per country, created by the bot)")
+    topics = server.forum_topics[MODERATORS_GROUP]
+    print("  topics: " + ", ".join(topics.values()))
+    malaysia = next(thread for thread, name in topics.items() if "Malaysia" in name)
+    print("\n— The Malaysian topic: the card of each new report, in the contact's language (Malay) —")
+    cards = [m for m in server.messages_to(MODERATORS_GROUP) if m.message_thread_id == malaysia and m.button_data()]
+    if cards:
+        _show_group(local, cards[0].message_id - 1, malaysia)
+
+    print("\n— Mod Aziz (Malaysia) works through his queue in private —")
+    aziz = Transcript(local, server.user(MOD_MY, "Mod Aziz", language_code="en"), "Mod Aziz")
+    await aziz.says("/queue")
+    await aziz.says("/stats")
+    await aziz.says("/find 012-345 6789")
+    # Mei reported the number Aisyah reported: a duplicate, merged into Aisyah's report.
+    mei_card = next(m for m in reversed(cards) if "012-345" in m.plain_text.replace("+60 12-345", "012-345")
+                    and "Bank Negara" in m.plain_text and "WhatsApp" in m.plain_text)
+    duplicate = mei_card.button_data()[0].split(":")[3]
+    original = next(m for m in cards if m.message_id != mei_card.message_id and "012-345" in m.plain_text)
+    target = original.button_data()[0].split(":")[3]
+    _say("👆 Mod Aziz", f"taps [🔗 Merge into…] on {duplicate}, then [{target}]")
+    aziz.user.press(mei_card, f"v1:mod:merge:{duplicate}")
+    await server.wait_idle()
+    aziz.user.press(mei_card, f"v1:mod:merge:{duplicate}:{target}")
+    await server.wait_idle()
+    _say("📋 card", mei_card.plain_text.splitlines()[2])
+    _say("👆 Mod Aziz", f"taps [✅ Confirm] on {target}")
+    aziz.user.press(original, f"v1:mod:confirm:{target}")
+    await server.wait_idle()
+    _say("📋 card", original.plain_text.splitlines()[2])
+
+    print("\n— John's report needs a screenshot: Mod Aziz asks, John answers, the card comes back —")
+    john_card = next(m for m in cards if "Pos Laju" in m.plain_text)
+    john_ref = john_card.button_data()[0].split(":")[3]
+    _say("👆 Mod Aziz", f"taps [❓ Need more info] → [Screenshots] on {john_ref}")
+    aziz.user.press(john_card, f"v1:mod:ask:{john_ref}")
+    await server.wait_idle()
+    aziz.user.press(john_card, f"v1:mod:ask:{john_ref}:screenshot")
+    await server.wait_idle()
+    john = Transcript(local, server.user(7005, "John", language_code="en"), "John")
+    john.shown = {m.message_id: (len(m.edits), m.plain_text) for m in server.messages_to(7005)[:-1]}
+    await john.bot_replies()
+    _say("👤 John", "(sends a screenshot of the call log)")
+    john.user.send_photo(caption="the call log")
+    await john.bot_replies()
+    await asyncio.sleep(1.5)  # the answer's card waits a merge window for more screenshots
+    await server.wait_idle()
+    _show_group(local, john_card.message_id, malaysia)
+    answered = next(m for m in reversed(server.messages_to(MODERATORS_GROUP)) if john_ref in m.plain_text
+                    and m.button_data())
+    _say("👆 Mod Aziz", f"taps [✅ Confirm] on {john_ref}")
+    aziz.user.press(answered, f"v1:mod:confirm:{john_ref}")
+    await john.bot_replies()
+    await john.says(f"/status {john_ref}")
+
+    print("\n— Two refusals: a Thai moderator taps a Malaysian card; a stranger tries /queue —")
+    thai = server.user(MOD_TH, "Mod Somchai", language_code="th")
+    _say("👆 Mod Somchai", f"taps [✅ Confirm] on {target}")
+    thai.press(original, f"v1:mod:confirm:{target}", force=True)
+    await server.wait_idle()
+    _say("🤖 bot", f"(alert) {server.callback_answers[-1]['text']}")
+    stranger = Transcript(local, server.user(7999, "Mallory", language_code="en"), "Mallory")
+    await stranger.says("/queue")
+
+    print("\n— The admin adds a moderator for Thailand at run time —")
+    admin = Transcript(local, server.user(ADMIN, "Admin Lim", language_code="en"), "Admin Lim")
+    await admin.says("/mod add 7904 TH")
+    await admin.says("/mod")
+
 
 async def _wait_for_deliveries(local: LocalDeployment) -> None:
     for _ in range(150):
@@ -197,7 +285,7 @@ async def _wait_for_deliveries(local: LocalDeployment) -> None:
 
 
 async def _show_reports(local: LocalDeployment) -> None:
-    _heading("2. Stored reports (SQLite, WAL)")
+    _heading("3. Stored reports (SQLite, WAL)")
     rows = await local.services.database.fetch_all(
         "SELECT r.reference, r.country, r.detected_language, r.language_confidence, r.category, r.platform,"
         " r.loss_amount, r.status, (SELECT COUNT(*) FROM evidence e WHERE e.report_id = r.id) AS evidence,"
@@ -215,7 +303,7 @@ async def _show_reports(local: LocalDeployment) -> None:
 
 
 def _show_contacts(local: LocalDeployment) -> None:
-    _heading("3. What each national contact received (in the contact's language)")
+    _heading("4. What each national contact received (in the contact's language)")
     assert local.settings is not None
     for contact in local.settings.contacts:
         if contact.telegram_chat_id is None:
@@ -250,13 +338,20 @@ async def run_demo(keep_database: str | None = None) -> int:
         receiver_contact = document["contacts"][0]  # type: ignore[index]
         local_contacts[0]["webhook_url"] = receiver_contact["webhook_url"]
         local_contacts[0]["webhook_secret"] = receiver_contact["webhook_secret"]
-        return {**document, "contacts": local_contacts, "deployment": {"countries": COUNTRIES}}
+        return {**document, "contacts": local_contacts, "deployment": {"countries": COUNTRIES},
+                "moderation": {"review": "none", "admins": [ADMIN], "chats": [{"chat_id": MODERATORS_GROUP}]},
+                "moderators": [{"telegram_user_id": MOD_MY, "countries": ["MY"]},
+                               {"telegram_user_id": MOD_TH, "countries": ["TH"]}]}
 
     print("harmline demo: an embedded Bot API server on 127.0.0.1, the real bot polling it, "
           f"database {database}")
     try:
-        async with LocalDeployment(database, config=contacts) as local:
+        local = LocalDeployment(database, config=contacts)
+        local.server.make_forum(MODERATORS_GROUP)
+        async with local:
             await _play(local)
+            await _wait_for_deliveries(local)
+            await _moderate(local)
             await _wait_for_deliveries(local)
             await _show_reports(local)
             _show_contacts(local)
