@@ -35,8 +35,8 @@ async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, 
     if not context.services.roster.is_moderator(moderator.user_id):
         log.warning("user %d is not a moderator: %s refused", moderator.user_id, (message.text or "")[:40])
         await context.services.moderation.refuse(moderator, (message.text or "")[:200])
-        await message.reply_text(context.gettext(language)("Sorry, this command is only for moderators. "
-                                                           "/help lists what I can do for you."))
+        _ = context.gettext(language)
+        await message.reply_text(_("Sorry, this command is only for moderators. /help lists what I can do for you."))
         return None
     return message, moderator, language
 
@@ -93,8 +93,9 @@ async def on_find(update: Update, context: HarmlineContext) -> None:
     message, moderator, language = admitted
     terms = " ".join(context.args or [])[:200]
     if not terms:
-        await message.reply_text(context.gettext(language)(
-            "Send /find followed by a phone number, link, account, handle or words from a report."))
+        _ = context.gettext(language)
+        await message.reply_text(_("Send /find followed by a phone number, link, account, handle or words from a "
+                                   "report."))
         return
     services = context.services
     search_id = await services.moderation.store.save_search(moderator.user_id, terms, services.moderation.clock())

@@ -16,7 +16,7 @@ from i18n.labels import CATEGORY_LABELS, STATUS_LABELS, language_name
 from moderation.service import Moderator
 from reports.indicators import defang
 from reports.model import ReportStatus
-from storage.moderation import AuditEntry, Page
+from storage.moderation import SEARCH_COUNT_CAP, AuditEntry, Page
 
 PAGE_SIZE = 5
 
@@ -78,7 +78,8 @@ async def show_find_page(context: HarmlineContext, target: CallbackQuery | Messa
     if page is None:
         await _show(target, escape(_("Send at least 3 characters to search.")), InlineKeyboardMarkup([]))
         return
-    title = _("{count} report(s) found for “{terms}”").format(count=page.total, terms=truncate(defang(terms), 60))
+    count = f"{SEARCH_COUNT_CAP}+" if page.total > SEARCH_COUNT_CAP else str(page.total)
+    title = _("{count} report(s) found for “{terms}”").format(count=count, terms=truncate(defang(terms), 60))
     lines = ["<b>" + escape(title) + "</b>", *render_items(context, page, language, _)]
     previous, following = _pages(page, search_id)
     await _show(target, "\n".join(lines), list_keyboard(page.items, previous, following, _))
