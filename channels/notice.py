@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
-from delivery.channel import DeliveryFailed
+from delivery.channel import DeliveryFailed, flood_failure
 from i18n import Catalogs, Gettext
 from i18n.labels import QUESTIONS
 from moderation import notices
@@ -55,9 +55,7 @@ class NoticeChannel:
         try:
             await self.bot.send_message(int(delivery.target), text, parse_mode=ParseMode.HTML)
         except RetryAfter as flood:
-            retry_after = flood.retry_after
-            seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
-            raise DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds) from flood
+            raise flood_failure(flood.retry_after) from flood
         except Forbidden as error:
             # The citizen blocked the bot: asking again will not help.
             raise DeliveryFailed(f"Forbidden: {error.message}", permanent=True) from error

@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 
 from channels.card import render_card
-from delivery.channel import DeliveryFailed
+from delivery.channel import DeliveryFailed, flood_failure
 from i18n import Catalogs
 from reports.model import Delivery, Evidence, Report
 
@@ -48,10 +48,7 @@ class TelegramChatChannel:
                 else:
                     await self._send_group(chat_id, thread, part, caption)
             except RetryAfter as flood:
-                retry_after = flood.retry_after
-                seconds = retry_after.total_seconds() if not isinstance(retry_after, int) else float(retry_after)
-                raise DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds,
-                                     progress=index) from flood
+                raise flood_failure(flood.retry_after, progress=index) from flood
             except TelegramError as error:
                 raise DeliveryFailed(f"{type(error).__name__}: {error.message}", progress=index) from error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from reports.model import Delivery, Report
@@ -23,6 +24,12 @@ class DeliveryFailed(Exception):
         self.retry_after = retry_after
         self.progress = progress
         self.permanent = permanent
+
+
+def flood_failure(retry_after: float | timedelta, progress: int = 0) -> DeliveryFailed:
+    """Telegram's "retry after" (seconds, or a timedelta in newer python-telegram-bot) as a failure."""
+    seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+    return DeliveryFailed(f"flood control: retry after {seconds:.0f} s", retry_after=seconds, progress=progress)
 
 
 class Channel(Protocol):

@@ -112,9 +112,20 @@ async def _show_menu(query: CallbackQuery, context: HarmlineContext, moderator: 
             return
         markup = merge_menu(report, candidates, _)
     else:
-        markup = moderation_keyboard(report, services.settings.review == "before_forward", _)
+        markup = _buttons(context, report, _)
     await answer(query)
     await _edit_markup(query, markup)
+
+
+def _card(context: HarmlineContext, report: Report, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A report's card as moderators see it now, in ``language``, with its buttons while undecided."""
+    services = context.services
+    text = render_card(report, language, services.catalogs, for_moderators=True, now=services.moderation.clock())
+    return text, _buttons(context, report, context.gettext(language))
+
+
+def _buttons(context: HarmlineContext, report: Report, _: Gettext) -> InlineKeyboardMarkup | None:
+    return moderation_keyboard(report, context.settings.review == "before_forward", _)
 
 
 async def _edit_markup(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
@@ -133,13 +144,10 @@ async def refresh_cards(context: HarmlineContext, report_id: int) -> None:
     if report is None:
         return
     for card in await services.moderation.store.cards_of(report_id):
-        _ = context.gettext(card.language)
+        text, markup = _card(context, report, card.language)
         try:
-            await context.bot.edit_message_text(
-                render_card(report, card.language, services.catalogs, for_moderators=True,
-                            now=services.moderation.clock()),
-                chat_id=card.chat_id, message_id=card.message_id, parse_mode=ParseMode.HTML,
-                reply_markup=moderation_keyboard(report, services.settings.review == "before_forward", _))
+            await context.bot.edit_message_text(text, chat_id=card.chat_id, message_id=card.message_id,
+                                                parse_mode=ParseMode.HTML, reply_markup=markup)
         except (BadRequest, Forbidden) as error:
             log.info("card %d/%d of %s not updated: %s", card.chat_id, card.message_id, report.reference,
                      error.message)
@@ -152,15 +160,12 @@ async def send_report_view(context: HarmlineContext, chat_id: int, thread: int |
     report = await services.reports.find(reference)
     if report is None:
         return
-    _ = context.gettext(language)
-    sent = await context.bot.send_message(
-        chat_id, render_card(report, language, services.catalogs, for_moderators=True,
-                             now=services.moderation.clock()),
-        parse_mode=ParseMode.HTML, message_thread_id=thread,
-        reply_markup=moderation_keyboard(report, services.settings.review == "before_forward", _))
+    text, markup = _card(context, report, language)
+    sent = await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, message_thread_id=thread,
+                                          reply_markup=markup)
     await services.moderation.store.add_card(report.id, chat_id, sent.message_id, language, thread)
-    await context.bot.send_message(chat_id, await _history_text(context, report, _), parse_mode=ParseMode.HTML,
-                                   message_thread_id=thread)
+    await context.bot.send_message(chat_id, await _history_text(context, report, context.gettext(language)),
+                                   parse_mode=ParseMode.HTML, message_thread_id=thread)
 
 
 async def _history_text(context: HarmlineContext, report: Report, _: Gettext) -> str:

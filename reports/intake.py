@@ -117,8 +117,7 @@ class Intake:
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
         latest = self.reports.latest_report(tx, reporter.id)
         if latest is not None and self._is_answering(latest, now):
-            album = bool(message.media_group_id) and self.reports.message_count(
-                tx, latest.id, message.media_group_id or "") > 0
+            album = self._continues_album(tx, latest, message)
             first = self._add_answer(tx, latest, message, now)
             outcome = Outcome.INFO_ADDED if first else Outcome.ALBUM if album else Outcome.ADDED
             return IntakeResult(outcome, latest,
@@ -131,12 +130,16 @@ class Intake:
             latest.money_lost, latest.loss_amount = True, message.text.strip()
             self._advance(tx, latest, FollowUpStep.AMOUNT, now)
             return IntakeResult(Outcome.ANSWERED, latest, language)
-        album = bool(message.media_group_id) and self.reports.message_count(
-            tx, latest.id, message.media_group_id or "") > 0
+        album = self._continues_album(tx, latest, message)
         indicators = (analysis.indicators if latest.country == analysis.country
                       else extract_indicators(message.text, latest.country))
         self._add(tx, latest, message, indicators, now)
         return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
+
+    def _continues_album(self, tx: Transaction, report: Report, message: IncomingMessage) -> bool:
+        """Another item of an album the report already holds (acknowledged once, not per item)."""
+        return bool(message.media_group_id) and self.reports.message_count(
+            tx, report.id, message.media_group_id or "") > 0
 
     def _is_answering(self, report: Report, now: datetime) -> bool:
         """A moderator asked the citizen a question (the answer is due by ``followup_deadline``),
