@@ -41,6 +41,19 @@ INDICATOR_LABELS: dict[str, str] = {
     "social_handle": N_("Social media account"),
 }
 
+# The classifier's kinds of scam (reports.learned.SCAM_TYPES), counted in weekly summaries.
+SCAM_TYPE_LABELS: dict[str, str] = {
+    "phishing": N_("Phishing"),
+    "investment": N_("Investment scam"),
+    "job": N_("Job scam"),
+    "romance": N_("Romance scam"),
+    "shopping": N_("Shopping scam"),
+    "impersonation": N_("Impersonation"),
+    "loan": N_("Loan scam"),
+    "prize": N_("Prize or lottery scam"),
+    "other": N_("Other scam"),
+}
+
 # A report's state as moderators see it on a card and in lists.
 STATUS_LABELS: dict[ReportStatus, str] = {
     ReportStatus.COLLECTING: N_("being written by the citizen"),

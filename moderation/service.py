@@ -156,6 +156,8 @@ class Moderation:
                 return Verdict.INVALID
             before, report.category = report.category, Category(argument)
             report.category_reason = f"set by a moderator (was {before})"
+            if report.category is not Category.SCAM:
+                report.scam_type = None
             return f"{before} -> {argument}"
         return "opened"
 

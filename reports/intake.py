@@ -184,6 +184,7 @@ class Intake:
             language_confidence=round(detection.confidence, 3),
             category=classification.category,
             category_reason=classification.reason,
+            scam_type=classification.scam_type,
             platform=None,
             money_lost=None,
             loss_amount=None,
@@ -211,6 +212,7 @@ class Intake:
         classification = self.classifier.classify(self.reports.report_text(tx, report.id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
             report.category, report.category_reason = classification.category, classification.reason
+            report.scam_type = classification.scam_type
         report.last_message_at = now
         if report.status is ReportStatus.COLLECTING:
             # A message just before the follow-ups close still makes it into the forward.

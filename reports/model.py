@@ -146,6 +146,7 @@ class Report:
     merged_into: str | None = None  # the reference of the report this duplicate was joined to
     decided_at: datetime | None = None
     decided_by: str | None = None  # the moderator's name, for "already decided by …"
+    scam_type: str | None = None  # for scams: phishing, investment, job … (reports.learned.SCAM_TYPES)
     messages: list[ReportMessage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)

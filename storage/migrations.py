@@ -267,4 +267,44 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT INTO report_search (report_search) VALUES ('rebuild')",
         ),
     ),
+    Migration(
+        "weekly summaries: scam type on reports, deliveries that belong to no report, schedule state",
+        (
+            # The classifier's scam type (phishing, investment, …), counted in the weekly summaries.
+            "ALTER TABLE reports ADD COLUMN scam_type TEXT",
+            # A weekly summary goes through the same outbox as forwards but belongs to no report:
+            # report_id becomes optional (a rebuild; SQLite cannot drop NOT NULL in place). Such a
+            # delivery is unique per channel, target and purpose ("summary:TH:2026-W47"), so a week's
+            # summary is never queued twice for one recipient, whatever restarts happen.
+            """CREATE TABLE deliveries_v7 (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER REFERENCES reports(id) ON DELETE CASCADE,
+                contact_name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                target TEXT NOT NULL,
+                language TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT,
+                progress INTEGER NOT NULL DEFAULT 0,
+                purpose TEXT NOT NULL DEFAULT 'forward',
+                UNIQUE (report_id, channel, target, purpose)
+            )""",
+            "INSERT INTO deliveries_v7 SELECT id, report_id, contact_name, channel, target, language, state,"
+            " attempts, next_attempt_at, last_error, created_at, delivered_at, progress, purpose FROM deliveries",
+            "DROP TABLE deliveries",
+            "ALTER TABLE deliveries_v7 RENAME TO deliveries",
+            "CREATE INDEX ix_deliveries_due ON deliveries (state, next_attempt_at)",
+            "CREATE UNIQUE INDEX ux_deliveries_unattached ON deliveries (channel, target, purpose)"
+            " WHERE report_id IS NULL",
+            # Small facts the bot keeps about itself (when the summary schedule first ran).
+            """CREATE TABLE bot_state (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+        ),
+    ),
 )

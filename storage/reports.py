@@ -28,7 +28,7 @@ _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
     " r.language_confidence, r.category, r.category_reason, r.platform, r.money_lost, r.loss_amount,"
     " r.followup_step, r.followup_message_id, r.created_at, r.last_message_at, r.followup_deadline,"
-    " r.completed_at, p.chat_id AS reporter_chat_id, r.urgent, r.decided_at, r.decided_by,"
+    " r.completed_at, p.chat_id AS reporter_chat_id, r.urgent, r.decided_at, r.decided_by, r.scam_type,"
     " (SELECT m.reference FROM reports m WHERE m.id = r.merged_into) AS merged_into"
 )
 # Reports that count in an indicator's history (/check, repeat counts): not withdrawn by the
@@ -73,6 +73,7 @@ def _report(row: Row) -> Report:
         completed_at=optional_from_text(row["completed_at"]),
         reporter_chat_id=row["reporter_chat_id"],
         urgent=bool(row["urgent"]),
+        scam_type=row["scam_type"],
         merged_into=row["merged_into"],
         decided_at=optional_from_text(row["decided_at"]),
         decided_by=row["decided_by"],
@@ -145,7 +146,7 @@ class ReportStore:
             "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
             " detected_language, language_confidence, category, category_reason, platform, money_lost,"
             " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
-            " completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed_at, scam_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.reference, reporter_id, to_text(report.created_at), *self._mutable(report)),
         )
 
@@ -158,7 +159,7 @@ class ReportStore:
             None if report.money_lost is None else int(report.money_lost), report.loss_amount,
             report.followup_step.value if report.followup_step else None, report.followup_message_id,
             to_text(report.last_message_at), to_text(report.followup_deadline),
-            to_text(report.completed_at) if report.completed_at else None,
+            to_text(report.completed_at) if report.completed_at else None, report.scam_type,
         )
 
     def update_report(self, tx: Transaction, report: Report) -> None:
@@ -166,7 +167,7 @@ class ReportStore:
             "UPDATE reports SET reference = ?, country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
-            " followup_deadline = ?, completed_at = ? WHERE id = ?",
+            " followup_deadline = ?, completed_at = ?, scam_type = ? WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
         tx.execute(

@@ -1,0 +1,31 @@
+"""One confirmed report as it leaves harmline: what investigators act on, nothing about the reporter
+(no name, username, phone number, chat, nor the citizen's own words)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ExportedIndicator:
+    kind: str  # phone, url, email, bank_account, ewallet, crypto_wallet, social_handle
+    value: str  # as stored; human-readable outputs defang it
+    detail: str | None  # bank or wallet name, registrable domain, network, platform
+
+
+@dataclass(frozen=True)
+class ExportedReport:
+    reference: str
+    country: str
+    category: str
+    scam_type: str | None
+    platform: str | None
+    language: str | None
+    received_at: datetime
+    decided_at: datetime | None
+    money_lost: bool | None
+    loss_amount: Decimal | None  # parsed from what the citizen typed; None if not understood
+    loss_currency: str | None
+    indicators: tuple[ExportedIndicator, ...]

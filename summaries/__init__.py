@@ -1,0 +1,1 @@
+"""Weekly summaries for national contacts and ministries: figures, charts, files, schedule."""
