@@ -13,6 +13,9 @@ class ExportedIndicator:
     kind: str  # phone, url, email, bank_account, ewallet, crypto_wallet, social_handle
     value: str  # as stored; human-readable outputs defang it
     detail: str | None  # bank or wallet name, registrable domain, network, platform
+    # The first time any live report (not withdrawn, not found harmless) gave this value, even one
+    # outside the export: /check's "since when", STIX's valid_from.
+    first_reported: datetime | None = None
 
 
 @dataclass(frozen=True)

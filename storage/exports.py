@@ -1,0 +1,134 @@
+"""Confirmed reports and their indicators as they leave harmline (``harmline export``, the weekly
+summaries' CSV). Only report facts are read: never a reporter, a chat, nor the citizen's words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+
+from exports.record import ExportedIndicator, ExportedReport
+from reports.model import ReportStatus
+from reports.money import parse_loss
+from storage.codec import from_text, optional_from_text, to_text
+from storage.database import Database, Row
+
+PAGE_SIZE = 500
+# What leaves: no reporter_id, no reporter join, nothing of report_messages.
+_COLUMNS = (
+    "r.id, r.reference, r.country, r.category, r.scam_type, r.platform, r.detected_language, r.created_at,"
+    " r.decided_at, r.money_lost, r.loss_amount"
+)
+_VALUES_PER_QUERY = 500  # well under SQLite's bound on parameters (999 before 3.32)
+
+
+class ExportStore:
+    def __init__(self, database: Database, page_size: int = PAGE_SIZE) -> None:
+        self.database = database
+        self.page_size = page_size
+
+    async def confirmed_since(self, since: datetime, country: str | None = None, *,
+                              until: datetime | None = None) -> AsyncIterator[ExportedReport]:
+        """Reports confirmed at or after ``since`` (and before ``until``), of one country or of all,
+        country by country and in order of decision, read a page at a time (100k reports are
+        never in memory at once)."""
+        countries = [country] if country else await self._decided_countries()
+        for code in countries:
+            async for report in self._of_country(code, since, until):
+                yield report
+
+    async def confirmed_between(self, countries: Sequence[str], start: datetime,
+                                end: datetime) -> list[ExportedReport]:
+        """A week's confirmed reports of some countries (the weekly summary's CSV): decided in
+        [start, end)."""
+        return [report for country in countries async for report in self._of_country(country, start, end)]
+
+    async def _decided_countries(self) -> list[str]:
+        rows = await self.database.fetch_all(
+            "SELECT DISTINCT country FROM reports INDEXED BY ix_reports_decided WHERE decided_at IS NOT NULL"
+            " ORDER BY country")
+        return [row["country"] for row in rows]
+
+    async def _of_country(self, country: str, since: datetime,
+                          until: datetime | None) -> AsyncIterator[ExportedReport]:
+        # Keyset pages by (decided_at, id): a page starts where the last one ended, so each is one
+        # range of ix_reports_decided however far the export has gone (OFFSET would rescan).
+        cursor: tuple[str, int] = (to_text(since), 0)
+        while True:
+            rows = await self._page(country, cursor, until)
+            if not rows:
+                return
+            indicators = await self._indicators([row["id"] for row in rows])
+            for row in rows:
+                yield _report(row, indicators.get(row["id"], ()))
+            if len(rows) < self.page_size:
+                return
+            cursor = (rows[-1]["decided_at"], rows[-1]["id"])
+
+    async def _page(self, country: str, cursor: tuple[str, int], until: datetime | None) -> list[Row]:
+        before, params = "", [country, ReportStatus.CONFIRMED.value, cursor[0], *cursor]
+        if until is not None:
+            before = " AND r.decided_at < ?"
+            params.append(to_text(until))
+        # The first decided_at bound gives the index range; the row value skips what the previous
+        # page already gave among reports decided at the same instant.
+        return await self.database.fetch_all(
+            f"SELECT {_COLUMNS} FROM reports r INDEXED BY ix_reports_decided"
+            " WHERE r.decided_at IS NOT NULL AND r.country = ? AND r.status = ? AND r.decided_at >= ?"
+            f" AND (r.decided_at, r.id) > (?, ?){before} ORDER BY r.decided_at, r.id LIMIT ?",
+            (*params, self.page_size))
+
+    async def _indicators(self, report_ids: Sequence[int]) -> dict[int, tuple[ExportedIndicator, ...]]:
+        """The indicators of a page of reports, in two steps whatever the page's size: theirs (the
+        report_id prefix of UNIQUE (report_id, kind, value)), then when each value was first reported."""
+        rows = await self.database.fetch_all(
+            f"SELECT report_id, kind, value, detail FROM indicators WHERE report_id IN ({_marks(report_ids)})"
+            " ORDER BY report_id, id", tuple(report_ids))
+        first = await self._first_reported({(row["kind"], row["value"]) for row in rows})
+        found: defaultdict[int, list[ExportedIndicator]] = defaultdict(list)
+        for row in rows:
+            key = (row["kind"], row["value"])
+            found[row["report_id"]].append(ExportedIndicator(*key, row["detail"], first.get(key)))
+        return {report_id: tuple(items) for report_id, items in found.items()}
+
+    async def _first_reported(self, values: set[tuple[str, str]]) -> dict[tuple[str, str], datetime]:
+        """When each value was first given by a live report (not withdrawn, not found harmless):
+        /check's "since when", even from a report outside the export; STIX's valid_from."""
+        by_kind: defaultdict[str, list[str]] = defaultdict(list)
+        for kind, value in values:
+            by_kind[kind].append(value)
+        first: dict[tuple[str, str], datetime] = {}
+        for kind, of_kind in by_kind.items():
+            for start in range(0, len(of_kind), _VALUES_PER_QUERY):
+                chunk = of_kind[start:start + _VALUES_PER_QUERY]
+                # One range of ix_indicators_lookup per value. ``(kind, value) IN (VALUES …)`` would
+                # scan the whole index instead.
+                rows = await self.database.fetch_all(
+                    "SELECT value, MIN(report_created_at) AS first_reported FROM indicators"
+                    f" INDEXED BY ix_indicators_lookup WHERE kind = ? AND value IN ({_marks(chunk)})"
+                    " AND report_live = 1 GROUP BY value", (kind, *chunk))
+                first.update(((kind, row["value"]), from_text(row["first_reported"])) for row in rows)
+        return first
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _report(row: Row, indicators: tuple[ExportedIndicator, ...]) -> ExportedReport:
+    money_lost = None if row["money_lost"] is None else bool(row["money_lost"])
+    loss = parse_loss(row["loss_amount"], row["country"]) if money_lost and row["loss_amount"] else None
+    return ExportedReport(
+        reference=row["reference"],
+        country=row["country"],
+        category=row["category"],
+        scam_type=row["scam_type"],
+        platform=row["platform"],
+        language=row["detected_language"],
+        received_at=from_text(row["created_at"]),
+        decided_at=optional_from_text(row["decided_at"]),
+        money_lost=money_lost,
+        loss_amount=loss.amount if loss else None,
+        loss_currency=loss.currency if loss else None,
+        indicators=indicators,
+    )
