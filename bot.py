@@ -12,9 +12,12 @@ import asyncio
 import io
 import logging
 import sys
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -24,24 +27,30 @@ from telegram.request import BaseRequest
 
 from channels.notice import NoticeChannel
 from channels.review import ReviewChannel
+from channels.summary import SummaryChannel
 from channels.telegram_chat import TelegramChatChannel
 from channels.webhook import WebhookChannel
 from delivery import Channel, OutboxWorker
+from exports import FORMATS, TLP_LEVELS, write_export
 from handlers import register_handlers
 from handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
 from handlers.ordering import PerChatOrderedProcessor
-from i18n import Catalogs
-from i18n.labels import country_name
+from i18n import LANGUAGES, Catalogs
+from i18n.labels import country_name, flag
 from moderation import Roster
 from moderation.service import Moderation
 from reports.analyze import Analyzer, stream
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
 from reports.learned import LearnedClassifier
-from routing import NOTICE, REVIEW, TELEGRAM, WEBHOOK
-from settings import ConfigError, Settings, load_settings
+from routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK, summary_recipients
+from settings import REGIONAL, ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
+from storage.exports import ExportStore
 from storage.moderation import ModerationStore
+from summaries.files import write_files
+from summaries.service import Summaries
+from summaries.week import Week, last_complete_week
 
 log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -62,7 +71,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     roster = Roster(settings)  # run-time changes (/mod, /duty) are loaded in post_init
     intake = Intake(database, reports, outbox, settings, detector, classifier, roster, clock=clock)
     moderation = Moderation(database, reports, ModerationStore(database), outbox, roster, settings, clock)
-    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs)
+    summaries = Summaries(database, settings, outbox, catalogs, clock)
+    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs, summaries)
 
     builder = (
         ApplicationBuilder()
@@ -102,9 +112,10 @@ async def _post_init(application: HarmlineApplication) -> None:
         WEBHOOK: WebhookChannel(services.http, settings.contacts, services.catalogs),
     }
     worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock,
-                          after_delivery=moderation.notices.after_delivery)
+                          after_delivery=moderation.notices.after_delivery,
+                          standalone={SUMMARY: SummaryChannel(application.bot, services.summaries)})
     services.worker = worker
-    services.intake.on_due = moderation.on_due = worker.wake
+    services.intake.on_due = moderation.on_due = services.summaries.on_due = worker.wake
     worker.start()
     await _set_commands(application, services)
 
@@ -121,9 +132,8 @@ async def _forum_topics(application: HarmlineApplication, services: Services) ->
             for country in services.settings.countries:
                 if chat.covers(country) and (chat.chat_id, country) not in topics:
                     language = next((c.language for c in services.settings.contacts_for(country)), "en")
-                    flag = "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in country)
                     topic = await application.bot.create_forum_topic(
-                        chat.chat_id, f"{flag} {country_name(country, language)}")
+                        chat.chat_id, f"{flag(country)} {country_name(country, language)}")
                     topics[(chat.chat_id, country)] = topic.message_thread_id
                     await store.save_topic(chat.chat_id, country, topic.message_thread_id)
         except TelegramError as error:
@@ -164,13 +174,15 @@ async def _set_commands(application: HarmlineApplication, services: Services) ->
         commands = _citizen_commands(catalogs.gettext(language))
         await bot.set_my_commands(commands, language_code=None if language == "en" else language)
     settings = services.settings
-    chats = [(m.user_id, m.countries) for m in services.roster.members()]
-    chats += [(chat.chat_id, settings.countries) for chat in settings.moderator_chats]
-    for chat_id, countries in chats:
+    chats = [(m.user_id, m.countries, m.admin) for m in services.roster.members()]
+    chats += [(chat.chat_id, settings.countries, False) for chat in settings.moderator_chats]
+    for chat_id, countries, admin in chats:
         languages = dict.fromkeys(["en", *(c.language for c in settings.contacts if c.country in countries)])
         for language in languages:
             _ = catalogs.gettext(language)
             commands = _moderator_commands(_) + (_citizen_commands(_) if chat_id > 0 else [])
+            if admin:
+                commands.append(BotCommand("summary", _("Weekly summary: /summary [country] [week]")))
             try:
                 await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id),
                                           language_code=None if language == "en" else language)
@@ -255,7 +267,8 @@ def command_outbox(args: argparse.Namespace) -> int:
             counts = await outbox.counts()
             print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
             for delivery in await outbox.failed():
-                print(f"failed #{delivery.id} report {delivery.report_id} to {delivery.contact_name} "
+                subject = f"report {delivery.report_id}" if delivery.report_id else delivery.purpose
+                print(f"failed #{delivery.id} {subject} to {delivery.contact_name} "
                       f"({delivery.channel}) after {delivery.attempts} attempts: {delivery.last_error}")
         finally:
             await database.close()
@@ -283,10 +296,74 @@ def command_analyze(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def command_summary(args: argparse.Namespace) -> int:
+    """Operators: write a week's summary files (message, charts, PDF, CSV) to a folder."""
+    settings = _load(args.config)
+    scope = args.country.upper()
+    if scope not in (*settings.countries, REGIONAL):
+        print(f"harmline summary: --country {args.country!r} is not served here; use one of "
+              f"{', '.join(settings.countries)} or ALL", file=sys.stderr)
+        return 2
+    try:
+        week = Week.parse(args.week) if args.week else last_complete_week(settings.time_zone_of(scope), utc_now())
+    except ValueError as error:
+        print(f"harmline summary: --week: {error}", file=sys.stderr)
+        return 2
+    recipients = summary_recipients(scope, settings)
+    language = args.language or (recipients[0].language if recipients else "en")
+
+    async def make() -> list[Path]:
+        database = Database(settings.database)
+        await database.open()
+        try:
+            summaries = Summaries(database, settings, Outbox(database), Catalogs(), utc_now)
+            return write_files(await summaries.files(scope, week, language), Path(args.out))
+        finally:
+            await database.close()
+
+    started = time.perf_counter()
+    print(f"summary {scope} {week.label} in {language} from {settings.database} …")
+    written = asyncio.run(make())
+    for path in written:
+        print(f"  wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    """Investigators and CERTs: confirmed reports and their indicators, without reporter data."""
+    settings = _load(args.config)
+    country = args.country.upper() if args.country else None
+    if country is not None and country not in settings.countries:
+        print(f"harmline export: --country {args.country!r} is not served here ({', '.join(settings.countries)})",
+              file=sys.stderr)
+        return 2
+    try:
+        since = datetime.fromisoformat(args.since)
+    except ValueError:
+        print(f"harmline export: --since {args.since!r} is not a date like 2026-11-01", file=sys.stderr)
+        return 2
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+
+    async def export(handle: BinaryIO) -> int:
+        database = Database(settings.database)
+        await database.open()
+        try:
+            records = ExportStore(database).confirmed_since(since, country)
+            return await write_export(args.format, records, handle, producer=args.producer, tlp=args.tlp)
+        finally:
+            await database.close()
+
+    with Path(args.out).open("wb") as handle:
+        count = asyncio.run(export(handle))
+    print(f"exported {count} confirmed report(s) since {since.isoformat()} as {args.format} to {args.out}")
+    return 0
+
+
 def command_demo(args: argparse.Namespace) -> int:
     from demo import run_demo  # the demo pulls in the embedded Bot API server; only load it here
 
-    return asyncio.run(run_demo(keep_database=args.database))
+    return asyncio.run(run_demo(keep_database=args.database, summary_folder=Path(args.summaries)))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -301,6 +378,8 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="citizens report against an embedded Bot API server (no token, "
                                             "no network)")
     demo.add_argument("--database", help="keep the demo's SQLite database at this path")
+    demo.add_argument("--summaries", default="harmline-demo-summary",
+                      help="folder for the weekly summary files the demo makes (default: %(default)s)")
     demo.set_defaults(handler=command_demo)
     outbox = commands.add_parser("outbox", help="show pending and failed deliveries")
     outbox.add_argument("--config", required=True)
@@ -308,6 +387,24 @@ def parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="read JSON lines ({\"text\": …}) on stdin, write language, "
                                                   "category and indicators as JSON lines")
     analyze.set_defaults(handler=command_analyze)
+    summary = commands.add_parser("summary", help="write a weekly summary (message, charts, PDF, CSV) to a folder")
+    summary.add_argument("--config", required=True)
+    summary.add_argument("--country", required=True, help="a served country code, or ALL for the regional summary")
+    summary.add_argument("--week", help="ISO week, like 2026-W47 (default: the last complete week)")
+    summary.add_argument("--language", choices=LANGUAGES, help="default: the language of the scope's first "
+                                                               "summary contact, else English")
+    summary.add_argument("--out", required=True, help="folder for the files (created if missing)")
+    summary.set_defaults(handler=command_summary)
+    export = commands.add_parser("export", help="confirmed reports and their indicators as CSV, JSON Lines or a "
+                                                "STIX 2.1 bundle (no reporter data)")
+    export.add_argument("--config", required=True)
+    export.add_argument("--format", required=True, choices=sorted(FORMATS))
+    export.add_argument("--since", required=True, help="confirmed on or after this date (UTC), like 2026-11-01")
+    export.add_argument("--country", help="one served country (default: all)")
+    export.add_argument("--out", required=True, help="the file to write")
+    export.add_argument("--tlp", default="amber", choices=TLP_LEVELS, help="STIX: the TLP marking (default amber)")
+    export.add_argument("--producer", default="harmline", help="STIX: the name of this deployment")
+    export.set_defaults(handler=command_export)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)
     check.set_defaults(handler=command_check_config)

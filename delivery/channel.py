@@ -37,3 +37,10 @@ class Channel(Protocol):
         """Deliver ``report`` as ``delivery`` says, skipping the ``delivery.progress`` messages
         already sent, or raise :class:`DeliveryFailed`."""
         ...
+
+
+class StandaloneChannel(Protocol):
+    async def send(self, delivery: Delivery) -> None:
+        """Deliver what ``delivery.purpose`` names (a weekly summary), which belongs to no report;
+        otherwise as :meth:`Channel.send`."""
+        ...

@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from delivery.channel import Channel, DeliveryFailed
+from delivery.channel import Channel, DeliveryFailed, StandaloneChannel
 from reports.model import Delivery
 from settings.model import DeliverySettings
 from storage import Outbox, ReportStore, Transaction
@@ -36,8 +36,11 @@ def backoff_delay(attempts: int, settings: DeliverySettings, rng: random.Random)
 class OutboxWorker:
     def __init__(self, outbox: Outbox, reports: ReportStore, channels: Mapping[str, Channel],
                  settings: DeliverySettings, clock: Callable[[], datetime],
-                 rng: random.Random | None = None, *, after_delivery: AfterDelivery | None = None) -> None:
+                 rng: random.Random | None = None, *, after_delivery: AfterDelivery | None = None,
+                 standalone: Mapping[str, StandaloneChannel] | None = None) -> None:
         self.outbox = outbox
+        # Channels of deliveries that belong to no report (weekly summaries).
+        self.standalone = standalone or {}
         # Runs in the transaction that marks a delivery delivered (the citizen's "forwarded" notice).
         self.after_delivery = after_delivery
         self.reports = reports
@@ -91,22 +94,34 @@ class OutboxWorker:
                 delivered += await self._deliver(delivery)
         return delivered
 
-    async def _deliver(self, delivery: Delivery) -> int:
+    async def _sending(self, delivery: Delivery) -> tuple[str, Awaitable[None] | None]:
+        """What the delivery carries (for the log) and the sending of it; None and why not when
+        it cannot be sent at all."""
+        if delivery.report_id is None:
+            standalone = self.standalone.get(delivery.channel)
+            if standalone is None:
+                return f"no channel {delivery.channel!r} configured", None
+            return delivery.purpose, standalone.send(delivery)
         report = await self.reports.by_id(delivery.report_id)
         channel = self.channels.get(delivery.channel)
         if report is None or channel is None:
-            await self.outbox.mark_failed(delivery, "report missing" if report is None
-                                          else f"no channel {delivery.channel!r} configured")
+            return "report missing" if report is None else f"no channel {delivery.channel!r} configured", None
+        return report.reference, channel.send(delivery, report)
+
+    async def _deliver(self, delivery: Delivery) -> int:
+        subject, sending = await self._sending(delivery)
+        if sending is None:
+            await self.outbox.mark_failed(delivery, subject)
             return 0
         try:
-            await channel.send(delivery, report)
+            await sending
         except DeliveryFailed as failure:
             await self._failed(delivery, failure)
             return 0
         now = self.clock()
         after = self.after_delivery
         await self.outbox.mark_delivered(delivery, now, then=(lambda tx: after(tx, delivery, now)) if after else None)
-        log.info("delivered %s to %s (%s)", report.reference, delivery.contact_name, delivery.channel)
+        log.info("delivered %s to %s (%s)", subject, delivery.contact_name, delivery.channel)
         return 1
 
     async def _failed(self, delivery: Delivery, failure: DeliveryFailed) -> None:

@@ -1,5 +1,6 @@
-"""``harmline demo``: citizens in five languages report to a bot serving four countries; the
-conversation, the stored reports and what each national contact received are printed."""
+"""``harmline demo``: citizens in 13 languages report to a bot serving nine countries; moderators
+triage; the conversation, the stored reports, what each national contact received and the week's
+summaries (message, charts, PDF, CSV) are shown."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from botapi_server import FakeUser, SentMessage
 from demo.environment import LocalDeployment
+from summaries.files import write_files
+from summaries.week import Week
 
 COUNTRIES = ["MY", "ID", "TH", "VN", "PH", "KH", "LA", "MM", "TL"]
 CONTACTS = [
@@ -276,6 +279,25 @@ async def _moderate(local: LocalDeployment) -> None:
     await admin.says("/mod")
 
 
+async def _summarise(local: LocalDeployment, folder: Path) -> None:
+    _heading("4. Weekly summaries")
+    print("  Every Monday 09:00 in each country's own time zone, contacts marked weekly_summary get their\n"
+          "  country's summary (regional = true: all countries side by side), through the outbox. Here the\n"
+          "  admin asks for this week so far, and the files are written for you to open.")
+    summaries = local.services.summaries
+    week = Week.containing(summaries.clock().date())
+    admin = Transcript(local, local.server.user(ADMIN, "Admin Lim", language_code="en"), "Admin Lim")
+    for message in await admin.says(f"/summary ALL {week.label}"):
+        if message.media_type == "document" and message.file_id:
+            _say("📎", local.server.files[message.file_id].file_name or "")
+        elif message.media_type:
+            _say(f"[{message.media_type}]", message.plain_text)
+    print(f"\n— The files, in {folder}/ —")
+    for scope, language in (("ALL", "en"), ("TH", "th"), ("MM", "my")):
+        for path in write_files(await summaries.files(scope, week, language), folder):
+            print(f"  {path.name:<44} {path.stat().st_size:>9,} bytes")
+
+
 async def _wait_for_deliveries(local: LocalDeployment) -> None:
     for _ in range(150):
         counts = await local.services.outbox.counts()
@@ -326,7 +348,7 @@ def _show_contacts(local: LocalDeployment) -> None:
         print("      indicators: " + json.dumps(body["indicators"], ensure_ascii=False))
 
 
-async def run_demo(keep_database: str | None = None) -> int:
+async def run_demo(keep_database: str | None = None, summary_folder: Path = Path("harmline-demo-summary")) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     workdir = Path(tempfile.mkdtemp(prefix="harmline-demo-"))
@@ -355,6 +377,7 @@ async def run_demo(keep_database: str | None = None) -> int:
             await _wait_for_deliveries(local)
             await _show_reports(local)
             _show_contacts(local)
+            await _summarise(local, summary_folder)
     finally:
         if keep_database is None:
             shutil.rmtree(workdir, ignore_errors=True)

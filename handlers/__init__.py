@@ -46,6 +46,7 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("merge", moderator_commands.on_merge),
         ("duty", moderator_commands.on_duty),
         ("mod", moderator_commands.on_mod),
+        ("summary", moderator_commands.on_summary),
     ):
         application.add_handler(CommandHandler(name, callback, filters=moderators_chats))
     # 2. Inline buttons: one handler, dispatching on the parsed, versioned callback data.
@@ -66,3 +67,4 @@ def register_handlers(application: HarmlineApplication) -> None:
     job_queue.run_repeating(jobs.close_expired_reports, interval=CLOSE_EXPIRED_EVERY_SECONDS, first=1.0,
                             name="close-expired-reports")
     job_queue.run_repeating(jobs.forget_old_updates, interval=3600, first=60, name="forget-old-updates")
+    job_queue.run_repeating(jobs.queue_due_summaries, interval=60, first=1.0, name="weekly-summaries")

@@ -15,6 +15,7 @@ from moderation.service import Moderation
 from reports.intake import Intake
 from settings import Settings
 from storage import Database, Outbox, ReportStore
+from summaries.service import Summaries
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Services:
     moderation: Moderation
     roster: Roster
     catalogs: Catalogs
+    summaries: Summaries
     worker: OutboxWorker | None = None
     http: httpx.AsyncClient | None = None
 

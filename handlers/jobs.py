@@ -1,4 +1,5 @@
-"""Repeating jobs (python-telegram-bot's JobQueue): close follow-up windows, forget old update ids."""
+"""Repeating jobs (python-telegram-bot's JobQueue): close follow-up windows, forget old update ids,
+queue the weekly summaries that are due."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ async def forget_old_updates(context: HarmlineContext) -> None:
     removed = await context.services.reports.forget_updates_before(datetime.now(UTC) - UPDATE_MEMORY)
     if removed:
         log.info("forgot %d processed update ids older than %s", removed, UPDATE_MEMORY)
+
+
+async def queue_due_summaries(context: HarmlineContext) -> None:
+    """Every minute (and at start-up, which is how a summary missed while the bot was down goes out)."""
+    await context.services.summaries.queue_due()

@@ -1,4 +1,4 @@
-"""Moderators' commands: /queue /report /find /stats /merge /duty, and admins' /mod.
+"""Moderators' commands: /queue /report /find /stats /merge /duty, and admins' /mod and /summary.
 
 Anyone else gets one polite refusal (and the attempt is audited), whatever the command."""
 
@@ -9,19 +9,21 @@ from html import escape
 
 from telegram import Message, Update
 
+from channels.summary import posting
 from handlers import callback_data
 from handlers.context import HarmlineContext
 from handlers.language import user_language
 from handlers.moderation import moderator_of, refresh_cards, refusal_text, send_report_view
 from handlers.moderator_lists import show_find_page, show_queue_page
 from i18n import LANGUAGES, Gettext
-from i18n.labels import country_name
+from i18n.labels import country_name, duration_text
 from moderation.decisions import Action
 from moderation.service import Moderator, Verdict
 from reports.model import Category
 from reports.reference import normalise_reference
-from settings.model import ASEAN_COUNTRIES
+from settings.model import ASEAN_COUNTRIES, REGIONAL
 from storage.moderation import CountryFigures
+from summaries.week import Week, last_complete_week
 
 log = logging.getLogger(__name__)
 
@@ -102,24 +104,13 @@ async def on_find(update: Update, context: HarmlineContext) -> None:
     await show_find_page(context, message, moderator, search_id, terms, 0, language)
 
 
-def _duration(seconds: int | None, _: Gettext) -> str:
-    if seconds is None:
-        return "—"
-    minutes = seconds // 60
-    if minutes < 60:
-        return _("{count} min").format(count=minutes)
-    if minutes < 48 * 60:
-        return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
-    return _("{count} days").format(count=minutes // (24 * 60))
-
-
 def render_figures(figures: CountryFigures, language: str, _: Gettext) -> str:
     return "\n".join([
         "<b>" + escape(country_name(figures.country, language)) + "</b> — " + escape(_("today · this week")),
         escape(_("Received: {today} · {week}").format(today=figures.received_today, week=figures.received_week)),
         escape(_("Decided: {today} · {week}").format(today=figures.decided_today, week=figures.decided_week)),
         escape(_("Median time to decision this week: {duration}").format(
-            duration=_duration(figures.median_decision_seconds, _))),
+            duration=duration_text(figures.median_decision_seconds, _))),
         escape(_("Backlog: {count} undecided — older than 1 hour: {hour}, 1 day: {day}, 1 week: {week}").format(
             count=figures.backlog, hour=figures.backlog_over_hour, day=figures.backlog_over_day,
             week=figures.backlog_over_week)),
@@ -213,3 +204,35 @@ async def on_mod(update: Update, context: HarmlineContext) -> None:
         return
     await message.reply_text(_("Moderator {user_id} now covers: {countries}").format(
         user_id=grant.user_id, countries=", ".join(grant.countries) or "—"))
+
+
+async def on_summary(update: Update, context: HarmlineContext) -> None:
+    """Admins: ``/summary [CC|ALL] [2026-W47]`` — the weekly summary as contacts get it (default: the
+    regional one, of the last complete week)."""
+    admitted = await _admitted(update, context)
+    if admitted is None:
+        return
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    services = context.services
+    if not services.roster.is_admin(moderator.user_id):
+        await message.reply_text(_("Only admins can ask for weekly summaries."))
+        return
+    scope, week = REGIONAL, None
+    for token in context.args or []:
+        if token.upper() in (*services.settings.countries, REGIONAL):
+            scope = token.upper()
+            continue
+        try:
+            week = Week.parse(token)
+        except ValueError:
+            await message.reply_text(_("Send /summary [COUNTRY or ALL] [WEEK], for example /summary TH 2026-W47. "
+                                       "Countries served: {countries}").format(
+                countries=", ".join(services.settings.countries)))
+            return
+    if week is None:
+        week = last_complete_week(services.settings.time_zone_of(scope), services.summaries.clock())
+    await message.reply_text(_("Making the weekly summary {scope} {week}…").format(scope=scope, week=week.label))
+    files = await services.summaries.files(scope, week, language)
+    for step in posting(context.bot, message.chat_id, files, message.message_thread_id):
+        await step()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from babel import Locale, UnknownLocaleError
 
 from reports.model import Category, Platform, ReportStatus
@@ -89,7 +91,8 @@ ORIGIN_LABELS: dict[str, str] = {
 _BABEL_LOCALES = {"fil": "fil", "tet": "pt", "zh": "zh_Hans"}
 
 
-def _locale(language: str) -> Locale:
+def babel_locale(language: str) -> Locale:
+    """Babel's locale for a harmline language (Tetum: Portuguese conventions, Chinese: Simplified)."""
     try:
         return Locale.parse(_BABEL_LOCALES.get(language, language))
     except (UnknownLocaleError, ValueError):
@@ -100,8 +103,25 @@ def language_name(code: str | None, in_language: str) -> str:
     """``ms`` shown to a Thai reader: ``มาเลย์``, from the CLDR data Babel ships."""
     if not code or code == "und":
         return "?"
-    return _locale(in_language).languages.get(code) or code
+    return babel_locale(in_language).languages.get(code) or code
 
 
 def country_name(code: str, in_language: str) -> str:
-    return _locale(in_language).territories.get(code) or code
+    return babel_locale(in_language).territories.get(code) or code
+
+
+def flag(country: str) -> str:
+    """The flag emoji of a country code: two regional indicator letters."""
+    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in country)
+
+
+def duration_text(seconds: float | None, _: Callable[[str], str]) -> str:
+    """A time to decision as moderators and ministries read it: minutes, hours, or days."""
+    if seconds is None:
+        return "—"
+    minutes = int(seconds) // 60
+    if minutes < 60:
+        return _("{count} min").format(count=minutes)
+    if minutes < 48 * 60:
+        return _("{hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
+    return _("{count} days").format(count=minutes // (24 * 60))

@@ -32,7 +32,7 @@ class Notices:
 
     def after_delivery(self, tx: Transaction, delivery: Delivery, now: datetime) -> None:
         """Once every forward of a report reached its contact, the citizen hears where it went."""
-        if delivery.purpose != "forward":
+        if delivery.purpose != "forward" or delivery.report_id is None:
             return
         states = self.outbox.forwards_of(tx, delivery.report_id)
         if states.get(PENDING) or not states.get(DELIVERED):

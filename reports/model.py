@@ -163,10 +163,10 @@ class Report:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One report on its way to one recipient (a row of the outbox)."""
+    """One report (or a weekly summary) on its way to one recipient (a row of the outbox)."""
 
     id: int
-    report_id: int
+    report_id: int | None  # None: a delivery of no report (a weekly summary)
     contact_name: str
     channel: str  # "telegram" or "webhook"
     target: str  # chat id or URL
@@ -177,5 +177,6 @@ class Delivery:
     last_error: str | None
     progress: int = 0  # messages of this delivery already sent (a retry starts after them)
     # "forward" (the report to a contact), "card" / "card:answer:<n>" (to moderators),
-    # "notice:<event>" (to the citizen: confirmed, forwarded, rejected, merged, ask:<question>).
+    # "notice:<event>" (to the citizen: confirmed, forwarded, rejected, merged, ask:<question>),
+    # "summary:<country or ALL>:<week>" (a weekly summary to a contact).
     purpose: str = "forward"

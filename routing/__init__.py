@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from i18n.languages import negotiate
 from moderation.roles import Roster
-from settings.model import ASEAN_COUNTRIES, Settings
+from settings.model import ASEAN_COUNTRIES, REGIONAL, Settings
 
 TELEGRAM, WEBHOOK = "telegram", "webhook"
 # A report's card with the moderators' buttons, in a moderators' group or a moderator's private chat.
 REVIEW = "review"
 # A short message to the citizen about their report (confirmed, forwarded, a question …).
 NOTICE = "notice"
+# A weekly summary (message, charts, PDF and CSV) in a contact's Telegram chat.
+SUMMARY = "summary"
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,17 @@ def reviewers_for(country: str, settings: Settings, roster: Roster) -> list[Reci
 def citizen_of(chat_id: int | None, language: str) -> list[Recipient]:
     """The citizen who filed a report, for a notice; nobody once they erased their data."""
     return [] if chat_id is None else [Recipient("citizen", NOTICE, str(chat_id), language)]
+
+
+def summary_recipients(scope: str, settings: Settings) -> list[Recipient]:
+    """The contacts that receive a scope's weekly summary: a country's contacts marked
+    ``weekly_summary``, or (scope REGIONAL) every contact marked ``regional``."""
+    if scope == REGIONAL:
+        contacts = [c for c in settings.contacts if c.regional]
+    else:
+        contacts = [c for c in settings.contacts_for(scope) if c.weekly_summary]
+    chats = [c for c in contacts if c.telegram_chat_id is not None]
+    redirect = settings.delivery.redirect_chat_id
+    if redirect is not None and chats:
+        return [Recipient(f"redirect ({scope} summary)", SUMMARY, str(redirect), chats[0].language)]
+    return [Recipient(c.name, SUMMARY, str(c.telegram_chat_id), c.language) for c in chats]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from i18n.languages import LANGUAGES
 from settings.model import (
@@ -22,6 +24,7 @@ from settings.model import (
     ModeratorChatSettings,
     ModeratorSettings,
     Settings,
+    SummarySettings,
     TelegramSettings,
     WebhookServerSettings,
 )
@@ -203,9 +206,14 @@ def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         hotline=table.get("hotline", str, None),
+        weekly_summary=table.get("weekly_summary", bool, False),
+        regional=table.get("regional", bool, False),
     )
     if contact.telegram_chat_id is None and contact.webhook_url is None:
         raise ConfigError(f"{table.key('telegram_chat_id')}: a contact needs telegram_chat_id or webhook_url")
+    if contact.telegram_chat_id is None and (contact.weekly_summary or contact.regional):
+        key = "weekly_summary" if contact.weekly_summary else "regional"
+        raise ConfigError(f"{table.key(key)}: summaries are sent in Telegram; set telegram_chat_id as well")
     table.finish()
     return contact
 
@@ -232,6 +240,29 @@ def _intake(table: _Table) -> IntakeSettings:
     )
     table.finish()
     return intake
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _summaries(table: _Table) -> SummarySettings:
+    defaults = SummarySettings()
+    day = table.text("day", WEEKDAYS[defaults.weekday]).lower()
+    if day not in WEEKDAYS:
+        raise ConfigError(f"{table.key('day')}: {day!r} is not a day of the week (monday … sunday)")
+    at_text = table.text("time", defaults.at.strftime("%H:%M"))
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError:
+        raise ConfigError(f"{table.key('time')}: {at_text!r} is not a time of day like \"09:00\"") from None
+    zone = table.text("regional_time_zone", defaults.regional_time_zone)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{table.key('regional_time_zone')}: {zone!r} is not an IANA time zone "
+                          "like \"Asia/Jakarta\"") from None
+    table.finish()
+    return SummarySettings(weekday=WEEKDAYS.index(day), at=at, regional_time_zone=zone)
 
 
 def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
@@ -266,6 +297,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     contacts = tuple(_contact(t, countries) for t in root.tables("contacts"))
     delivery = _delivery(root.table("delivery"))
     intake = _intake(root.table("intake"))
+    summaries = _summaries(root.table("summaries"))
 
     logging_table = root.table("logging")
     log_level = logging_table.text("level", "INFO").upper()
@@ -298,6 +330,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         contacts=contacts,
         delivery=delivery,
         intake=intake,
+        summaries=summaries,
         log_level=log_level,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Literal
 
 # ISO 3166-1 alpha-2 codes of the eleven ASEAN member states (Timor-Leste included).
@@ -90,6 +91,8 @@ class ContactSettings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     hotline: str | None = None  # the number citizens are told to call (/check, advice)
+    weekly_summary: bool = False  # receives its country's weekly summary
+    regional: bool = False  # receives the regional summary (every served country side by side)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,16 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class SummarySettings:
+    """When the weekly summaries go out: ``weekday`` (0 = Monday) at ``at`` in each country's own
+    time zone; the regional summary at the same local time in ``regional_time_zone``."""
+
+    weekday: int = 0
+    at: time = time(9, 0)
+    regional_time_zone: str = "Asia/Jakarta"  # the ASEAN Secretariat's
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
     database: str
@@ -123,7 +136,16 @@ class Settings:
     contacts: tuple[ContactSettings, ...] = ()
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    summaries: SummarySettings = field(default_factory=SummarySettings)
     log_level: str = "INFO"
 
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:
         return tuple(c for c in self.contacts if c.country == country)
+
+    def time_zone_of(self, scope: str) -> str:
+        """The time zone of a country, or of the regional summary (scope ``ALL``)."""
+        return self.summaries.regional_time_zone if scope == REGIONAL else TIME_ZONES[scope]
+
+
+# The scope of the regional summary, beside the country codes.
+REGIONAL = "ALL"

@@ -38,6 +38,17 @@ class Outbox:
              for r in recipients],
         )
 
+    def enqueue_standalone(self, tx: Transaction, recipients: Sequence[Recipient], purpose: str,
+                           due: datetime, now: datetime) -> int:
+        """Deliveries of no report (a weekly summary); one per recipient and purpose, ever: a
+        second call for the same week and recipient queues nothing. Returns how many were new."""
+        return sum(tx.execute(
+            "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
+            " next_attempt_at, created_at, purpose) VALUES (NULL, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), purpose),
+        ) for r in recipients)
+
     def forwards_of(self, tx: Transaction, report_id: int) -> dict[str, int]:
         """How many of the report's forwards to contacts are in each state."""
         rows = tx.fetch_all(

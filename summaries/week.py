@@ -60,3 +60,8 @@ class Week:
 
     def __str__(self) -> str:
         return self.label
+
+
+def last_complete_week(time_zone: str, now: datetime) -> Week:
+    """The last ISO week that has ended in ``time_zone`` at ``now``."""
+    return Week.containing(now.astimezone(ZoneInfo(time_zone)).date()).previous()

@@ -22,6 +22,9 @@ def test_example_config_loads_with_every_documented_key() -> None:
     assert settings.contacts[0].language == "ms"
     assert settings.moderators[0].covers("MY")
     assert settings.telegram.rate_limit is True
+    assert settings.contacts[0].weekly_summary is True and settings.contacts[0].regional is False
+    assert (settings.summaries.weekday, settings.summaries.at.isoformat()) == (0, "09:00:00")
+    assert settings.time_zone_of("ALL") == "Asia/Jakarta" and settings.time_zone_of("MY") == "Asia/Kuala_Lumpur"
     # Relative database paths are taken from the config file's folder, not the working directory.
     assert settings.database == str(ROOT / "harmline.db")
 
@@ -52,6 +55,14 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
         (lambda d: d["moderation"].update(chats=[{"chat_id": 5}]), "moderation.chats[0].chat_id: 5 is not a group"),
         (lambda d: d["moderation"].update(chats=[{"chat_id": -100, "countries": ["TH"]}]),
          "moderation.chats[0].countries[0]: 'TH' is not in deployment.countries"),
+        (lambda d: d.update(summaries={"day": "mon"}), "summaries.day: 'mon' is not a day of the week"),
+        (lambda d: d.update(summaries={"time": "9am"}), "summaries.time: '9am' is not a time of day"),
+        (lambda d: d.update(summaries={"regional_time_zone": "Asia/Atlantis"}),
+         "summaries.regional_time_zone: 'Asia/Atlantis' is not an IANA time zone"),
+        (lambda d: d["contacts"][0].update(weekly_summary="yes"), "contacts[0].weekly_summary: expected true or false"),
+        (lambda d: d.update(contacts=[{"country": "MY", "name": "CERT", "webhook_url": "https://c.example/h",
+                                       "webhook_secret": "s", "regional": True}]),
+         "contacts[0].regional: summaries are sent in Telegram; set telegram_chat_id as well"),
         (lambda d: (d["moderation"].update(review="before_forward"), d.update(moderators=[])),
          "moderators: review = \"before_forward\" but nobody reviews MY"),
     ],

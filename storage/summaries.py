@@ -1,0 +1,148 @@
+"""The figures of a weekly summary, aggregated in SQL so a summary over a million reports reads
+only the two weeks it covers (the ``ix_reports_received`` range) and never loads report rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.codec import from_text, to_text
+from storage.database import Database, Transaction
+
+# Reports that count in a summary: every report a citizen finished or is finishing, except those
+# they withdrew. Merged duplicates count as received (a citizen did report) but not as losses.
+_COUNTED = "r.status <> 'cancelled'"
+# Reports whose indicators and losses count: not withdrawn, not found harmless, not a duplicate.
+_SUBSTANTIVE = "r.status NOT IN ('cancelled', 'rejected', 'merged')"
+_SCHEDULE_SINCE = "summaries.schedule_since"
+# How many repeated values are read to find the top ones and the new clusters among them.
+_CANDIDATES = 60
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The number of reports with one combination of fields, in one local day of the two weeks."""
+
+    day: int  # 0 … 6: last week's Monday … Sunday; 7 … 13: this week's
+    category: str
+    scam_type: str | None
+    platform: str | None
+    language: str | None
+    status: str
+    reports: int
+
+
+@dataclass(frozen=True)
+class RepeatedValue:
+    kind: str
+    value: str
+    reports: int
+    first_in_week: datetime
+    last_in_week: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    """An indicator's reports in the country before the week."""
+
+    reports: int
+    first_seen: datetime | None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """What a cluster's reports are: categories and platforms with their counts."""
+
+    categories: dict[str, int]
+    platforms: dict[str, int]
+
+
+class SummaryStore:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def tallies(self, country: str, day_starts: Sequence[datetime]) -> list[Tally]:
+        """Reports received per local day of two weeks (``day_starts``: the 15 boundaries from
+        last week's Monday 00:00 to the Monday after this week, in UTC), by category, scam type,
+        platform, language and state."""
+        bounds = [to_text(moment) for moment in day_starts]
+        # The day as a CASE over the boundaries: SQLite has no time-zone arithmetic, and a fixed
+        # offset would be wrong for zones like Myanmar's (UTC+6:30) or any with daylight saving.
+        day = "CASE " + " ".join(f"WHEN r.created_at < ? THEN {index}" for index in range(13)) + " ELSE 13 END"
+        rows = await self.database.fetch_all(
+            f"SELECT {day} AS day, r.category, r.scam_type, r.platform, r.detected_language, r.status,"
+            " COUNT(*) AS n FROM reports r INDEXED BY ix_reports_received"
+            f" WHERE r.country = ? AND r.created_at >= ? AND r.created_at < ? AND {_COUNTED}"
+            " GROUP BY 1, 2, 3, 4, 5, 6",
+            (*bounds[1:14], country, bounds[0], bounds[14]),
+        )
+        return [Tally(row["day"], row["category"], row["scam_type"], row["platform"], row["detected_language"],
+                      row["status"], row["n"]) for row in rows]
+
+    async def losses(self, country: str, start: datetime, end: datetime) -> list[str]:
+        """What the citizens typed as the amount they lost, for the week's substantive reports."""
+        rows = await self.database.fetch_all(
+            "SELECT r.loss_amount FROM reports r INDEXED BY ix_reports_received WHERE r.country = ?"
+            f" AND r.created_at >= ? AND r.created_at < ? AND r.money_lost = 1 AND {_SUBSTANTIVE}"
+            " AND r.loss_amount IS NOT NULL",
+            (country, to_text(start), to_text(end)),
+        )
+        return [row[0] for row in rows]
+
+    async def decision_seconds(self, country: str, start: datetime, end: datetime) -> list[int]:
+        """Seconds from completion to decision of the decisions taken in the week, ascending."""
+        rows = await self.database.fetch_all(
+            "SELECT decision_seconds FROM reports INDEXED BY ix_reports_decided WHERE country = ?"
+            " AND decided_at >= ? AND decided_at < ? AND decided_at IS NOT NULL AND decision_seconds IS NOT NULL"
+            " ORDER BY decision_seconds",
+            (country, to_text(start), to_text(end)),
+        )
+        return [row[0] for row in rows]
+
+    async def repeated_values(self, country: str, start: datetime, end: datetime) -> list[RepeatedValue]:
+        """Indicator values carried by two or more of the week's substantive reports, most first."""
+        rows = await self.database.fetch_all(
+            "SELECT i.kind, i.value, COUNT(*) AS n, MIN(r.created_at) AS first, MAX(r.created_at) AS last"
+            " FROM reports r INDEXED BY ix_reports_received JOIN indicators i ON i.report_id = r.id"
+            f" WHERE r.country = ? AND r.created_at >= ? AND r.created_at < ? AND {_SUBSTANTIVE}"
+            " GROUP BY i.kind, i.value HAVING COUNT(*) >= 2 ORDER BY n DESC, first LIMIT ?",
+            (country, to_text(start), to_text(end), _CANDIDATES),
+        )
+        return [RepeatedValue(row["kind"], row["value"], row["n"], from_text(row["first"]), from_text(row["last"]))
+                for row in rows]
+
+    async def history(self, country: str, kind: str, value: str, before: datetime) -> History:
+        """How often the country's live reports carried the value before ``before``."""
+        row = await self.database.fetch_one(
+            "SELECT COUNT(*), MIN(report_created_at) FROM indicators WHERE kind = ? AND value = ?"
+            " AND report_live = 1 AND report_country = ? AND report_created_at < ?",
+            (kind, value, country, to_text(before)),
+        )
+        count, first = (row[0], row[1]) if row else (0, None)
+        return History(int(count or 0), from_text(first) if first else None)
+
+    async def spread(self, country: str, kind: str, value: str, start: datetime, end: datetime) -> Spread:
+        rows = await self.database.fetch_all(
+            "SELECT r.category, r.platform, COUNT(*) AS n FROM indicators i JOIN reports r ON r.id = i.report_id"
+            " WHERE i.kind = ? AND i.value = ? AND r.country = ? AND r.created_at >= ? AND r.created_at < ?"
+            f" AND {_SUBSTANTIVE} GROUP BY r.category, r.platform",
+            (kind, value, country, to_text(start), to_text(end)),
+        )
+        categories: dict[str, int] = {}
+        platforms: dict[str, int] = {}
+        for row in rows:
+            categories[row["category"]] = categories.get(row["category"], 0) + row["n"]
+            if row["platform"]:
+                platforms[row["platform"]] = platforms.get(row["platform"], 0) + row["n"]
+        return Spread(categories, platforms)
+
+
+    @staticmethod
+    def schedule_since(tx: Transaction, now: datetime) -> datetime:
+        """When the summary schedule first ran on this database (recorded now if never): summaries
+        due before it are not sent, so a new deployment does not open with last week's summary."""
+        tx.execute("INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                   (_SCHEDULE_SINCE, to_text(now)))
+        row = tx.fetch_one("SELECT value FROM bot_state WHERE key = ?", (_SCHEDULE_SINCE,))
+        return from_text(row[0]) if row else now
