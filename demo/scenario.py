@@ -286,12 +286,20 @@ async def _summarise(local: LocalDeployment, folder: Path) -> None:
           "  admin asks for this week so far, and the files are written for you to open.")
     summaries = local.services.summaries
     week = Week.containing(summaries.clock().date())
-    admin = Transcript(local, local.server.user(ADMIN, "Admin Lim", language_code="en"), "Admin Lim")
-    for message in await admin.says(f"/summary ALL {week.label}"):
+    server = local.server
+    before = len(server.messages_to(ADMIN))
+    _say("👤 Admin Lim", f"/summary ALL {week.label}")
+    server.user(ADMIN, "Admin Lim", language_code="en").send_text(f"/summary ALL {week.label}")
+    # The charts and the PDF take a few seconds to draw: wait for the last file, the CSV.
+    await server.wait_for(lambda m: m.chat_id == ADMIN and m.media_type == "document" and m.file_id is not None
+                          and (server.files[m.file_id].file_name or "").endswith(".csv"), timeout=120)
+    for message in server.messages_to(ADMIN)[before:]:
         if message.media_type == "document" and message.file_id:
-            _say("📎", local.server.files[message.file_id].file_name or "")
+            _say("🤖 bot", "📎 " + (server.files[message.file_id].file_name or ""))
         elif message.media_type:
-            _say(f"[{message.media_type}]", message.plain_text)
+            _say("🤖 bot", f"[{message.media_type}] {message.plain_text}")
+        else:
+            _say("🤖 bot", message.plain_text)
     print(f"\n— The files, in {folder}/ —")
     for scope, language in (("ALL", "en"), ("TH", "th"), ("MM", "my")):
         for path in write_files(await summaries.files(scope, week, language), folder):
