@@ -350,7 +350,8 @@ def command_export(args: argparse.Namespace) -> int:
         await database.open()
         try:
             records = ExportStore(database).confirmed_since(since, country)
-            return await write_export(args.format, records, handle, producer=args.producer, tlp=args.tlp)
+            producer = args.producer or " ".join(settings.countries)
+            return await write_export(args.format, records, handle, producer=producer, tlp=args.tlp)
         finally:
             await database.close()
 
@@ -403,7 +404,8 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--country", help="one served country (default: all)")
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument("--tlp", default="amber", choices=TLP_LEVELS, help="STIX: the TLP marking (default amber)")
-    export.add_argument("--producer", default="harmline", help="STIX: the name of this deployment")
+    export.add_argument("--producer", help="STIX: the name of this deployment, e.g. \"Thailand pilot\" (the "
+                                           "Identity is \"harmline: NAME\"; default: the served countries)")
     export.set_defaults(handler=command_export)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)

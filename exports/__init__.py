@@ -37,9 +37,8 @@ async def write_export(format: str, records: AsyncIterable[ExportedReport], hand
             writer.add(report)
             count += 1
         writer.finish()
-        text.flush()
     finally:
-        text.detach()  # the handle is the caller's to close
+        text.detach()  # flushes; the handle is the caller's to close
     return count
 
 

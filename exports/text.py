@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import phonenumbers
-
 from exports.record import ExportedIndicator
 from reports.indicators import defang
 
@@ -33,15 +31,7 @@ def defanged(indicator: ExportedIndicator) -> str | None:
 
 
 def readable(indicator: ExportedIndicator) -> str:
-    """The value for people: defanged, phone numbers grouped as they are dialled."""
-    if indicator.kind == "phone":
-        return _grouped_phone(indicator.value)
+    """The value for people: defanged where a viewer would make it a link. Phone numbers stay in
+    E.164 (+66812345678), the form investigators search with; grouping them for the eye costs
+    phonenumbers ~80 µs each, half the time of a 100k-report export."""
     return defanged(indicator) or indicator.value
-
-
-def _grouped_phone(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))

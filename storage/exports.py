@@ -40,8 +40,10 @@ class ExportStore:
     async def confirmed_between(self, countries: Sequence[str], start: datetime,
                                 end: datetime) -> list[ExportedReport]:
         """A week's confirmed reports of some countries (the weekly summary's CSV): decided in
-        [start, end)."""
-        return [report for country in countries async for report in self._of_country(country, start, end)]
+        [start, end). The CSV has no "first reported" column: those look-ups (random reads in the
+        indicator index, most of a cold summary's disk reads) are skipped."""
+        return [report for country in countries
+                async for report in self._of_country(country, start, end, first_reported=False)]
 
     async def _decided_countries(self) -> list[str]:
         rows = await self.database.fetch_all(
@@ -49,8 +51,8 @@ class ExportStore:
             " ORDER BY country")
         return [row["country"] for row in rows]
 
-    async def _of_country(self, country: str, since: datetime,
-                          until: datetime | None) -> AsyncIterator[ExportedReport]:
+    async def _of_country(self, country: str, since: datetime, until: datetime | None, *,
+                          first_reported: bool = True) -> AsyncIterator[ExportedReport]:
         # Keyset pages by (decided_at, id): a page starts where the last one ended, so each is one
         # range of ix_reports_decided however far the export has gone (OFFSET would rescan).
         cursor: tuple[str, int] = (to_text(since), 0)
@@ -58,7 +60,7 @@ class ExportStore:
             rows = await self._page(country, cursor, until)
             if not rows:
                 return
-            indicators = await self._indicators([row["id"] for row in rows])
+            indicators = await self._indicators([row["id"] for row in rows], first_reported)
             for row in rows:
                 yield _report(row, indicators.get(row["id"], ()))
             if len(rows) < self.page_size:
@@ -78,13 +80,14 @@ class ExportStore:
             f" AND (r.decided_at, r.id) > (?, ?){before} ORDER BY r.decided_at, r.id LIMIT ?",
             (*params, self.page_size))
 
-    async def _indicators(self, report_ids: Sequence[int]) -> dict[int, tuple[ExportedIndicator, ...]]:
+    async def _indicators(self, report_ids: Sequence[int],
+                          first_reported: bool) -> dict[int, tuple[ExportedIndicator, ...]]:
         """The indicators of a page of reports, in two steps whatever the page's size: theirs (the
         report_id prefix of UNIQUE (report_id, kind, value)), then when each value was first reported."""
         rows = await self.database.fetch_all(
             f"SELECT report_id, kind, value, detail FROM indicators WHERE report_id IN ({_marks(report_ids)})"
             " ORDER BY report_id, id", tuple(report_ids))
-        first = await self._first_reported({(row["kind"], row["value"]) for row in rows})
+        first = await self._first_reported({(row["kind"], row["value"]) for row in rows}) if first_reported else {}
         found: defaultdict[int, list[ExportedIndicator]] = defaultdict(list)
         for row in rows:
             key = (row["kind"], row["value"])

@@ -18,11 +18,11 @@ import pytest
 import stix2
 from stix2validator import ValidationOptions, print_results, validate_string
 
-from exports import FORMATS, write_export
+from exports import FORMATS, TLP_LEVELS, write_export
 from exports.csv_export import csv_bytes
 from exports.jsonl import write_jsonl
 from exports.record import ExportedIndicator, ExportedReport
-from exports.stix import write_stix
+from exports.stix import TLP, write_stix
 from reports.model import Category, IncomingMessage, Indicator, Origin, Platform, Report, ReportStatus
 from reports.money import Money
 from storage import Database, ReportStore
@@ -208,7 +208,7 @@ async def test_csv_opens_in_the_csv_module_with_a_bom_and_defanged_indicators(fi
     assert (first["money_lost"], first["loss_amount"], first["loss_currency"]) == ("yes", "5000000", "THB")
     assert first["indicator_count"] == "7"
     assert first["indicators"] == (
-        "phone: +66 81 234 5678; url: hxxps://bad[.]example/ลงทะเบียน?ref='x'\\y; email: payment[@]bad[.]example;"
+        "phone: +66812345678; url: hxxps://bad[.]example/ลงทะเบียน?ref='x'\\y; email: payment[@]bad[.]example;"
         " bank_account: 1234567890; ewallet: +66891112222; crypto_wallet: 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed;"
         " social_handle: @thai_agent")
     text = data.decode("utf-8-sig")
@@ -348,6 +348,10 @@ async def test_stix_every_object_is_marked_and_made_by_the_deployment(fixture: F
             assert o["created_by_ref"] == producer["id"]
 
 
+def test_the_command_line_offers_the_tlp_levels_of_the_stix_writer() -> None:
+    assert set(TLP_LEVELS) == set(TLP)
+
+
 def test_an_unknown_tlp_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown TLP"):
         stix_text([], tlp="amber+strict")
@@ -409,3 +413,8 @@ def test_stix_patterns_escape_and_links_become_uris() -> None:
         "[url:value = 'http://bit.ly/abc']",  # what a browser opens
         "[url:value = 'https://xn--72c1a1bt4awk9o.xn--o3cw4h/x']",
     }
+
+
+def test_a_kind_of_indicator_without_a_stix_observable_stops_the_export() -> None:
+    with pytest.raises(ValueError, match="'fax' has no STIX observable"):
+        stix_text([synthetic(ExportedIndicator("fax", "+6621234567", None))])
