@@ -48,7 +48,6 @@ from settings import REGIONAL, ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
 from storage.exports import ExportStore
 from storage.moderation import ModerationStore
-from summaries.files import write_files
 from summaries.service import Summaries
 from summaries.week import Week, last_complete_week
 
@@ -311,6 +310,8 @@ def command_summary(args: argparse.Namespace) -> int:
         return 2
     recipients = summary_recipients(scope, settings)
     language = args.language or (recipients[0].language if recipients else "en")
+
+    from summaries.files import write_files  # matplotlib and fpdf2: only for this command
 
     async def make() -> list[Path]:
         database = Database(settings.database)

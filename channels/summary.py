@@ -4,6 +4,7 @@ the CSV as another. The same posting serves the scheduled deliveries and an admi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from telegram import Bot, InputMediaDocument, InputMediaPhoto
 from telegram.constants import ParseMode
@@ -11,9 +12,11 @@ from telegram.error import RetryAfter, TelegramError
 
 from delivery.channel import DeliveryFailed, flood_failure
 from reports.model import Delivery
-from summaries.files import SummaryFiles
 from summaries.schedule import parse_purpose
 from summaries.service import Summaries
+
+if TYPE_CHECKING:
+    from summaries.files import SummaryFiles
 
 Step = Callable[[], Awaitable[object]]
 

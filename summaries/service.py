@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from i18n import Catalogs
 from routing import Recipient, summary_recipients
@@ -16,9 +17,11 @@ from storage.exports import ExportStore
 from storage.summaries import SummaryStore
 from summaries.build import SummaryBuilder
 from summaries.figures import CountrySummary, RegionalSummary
-from summaries.files import SummaryFiles, make_files
 from summaries.schedule import Run, latest_run, purpose
 from summaries.week import Week
+
+if TYPE_CHECKING:
+    from summaries.files import SummaryFiles
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +38,10 @@ class Summaries:
         self.exports = ExportStore(database)
         self.clock = clock
         self.on_due: Callable[[], None] = lambda: None  # wakes the outbox worker
-        # Runs already queued by this process: the schedule is checked every minute, the
-        # database only when a new week comes due.
+        # Runs already queued by this process, and when the schedule first ran: the schedule is
+        # checked every minute, the database only when a new week comes due.
         self._queued: set[Run] = set()
+        self._since: datetime | None = None
 
     def scopes(self) -> list[str]:
         return [*self.settings.countries, REGIONAL]
@@ -46,7 +50,9 @@ class Summaries:
         """Queue every summary due now (the latest scheduled one of each scope) for its recipients
         that do not have it yet; return how many deliveries were queued."""
         now = self.clock()
-        since = await self.database.run(lambda tx: self.store.schedule_since(tx, now))
+        if self._since is None:
+            self._since = await self.database.run(lambda tx: self.store.schedule_since(tx, now))
+        since = self._since
         queued = 0
         for scope in self.scopes():
             recipients = summary_recipients(scope, self.settings)
@@ -79,4 +85,8 @@ class Summaries:
         start, end = week.bounds(self.settings.time_zone_of(scope))
         countries = self.settings.countries if scope == REGIONAL else (scope,)
         confirmed = await self.exports.confirmed_between(countries, start, end)
+        # Imported on first use: matplotlib and fpdf2 weigh about 90 MB, which a bot that makes a
+        # summary once a week need not carry from start-up.
+        from summaries.files import make_files
+
         return await asyncio.to_thread(make_files, summary, confirmed, language, self.catalogs.gettext(language))
