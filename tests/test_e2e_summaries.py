@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,7 @@ async def test_a_summary_missed_while_down_is_sent_once_when_the_bot_is_back(tmp
         assert "hxxps://slot[.]example/" in head.plain_text and "https://slot" not in head.plain_text
         charts = [m for m in thai if m.media_type == "photo"]
         assert 2 <= len(charts) <= 4
+        assert [(name, code) for name, code, _ in local.server.errors if code == 429] == [("sendMediaGroup", 429)]
         files = _files(local, await _summary_messages(local, TH_CHAT, 1 + len(charts) + 2))
         pdf = files["harmline-TH-2026-W47.pdf"]
         assert pdf.startswith(b"%PDF")
@@ -123,3 +124,29 @@ async def test_admins_ask_for_a_summary_and_moderators_are_refused(tmp_path: Pat
         admin.send_text("/summary XX")
         answer = await local.server.wait_for(lambda m: m.chat_id == ADMIN and "/summary [COUNTRY" in m.plain_text)
         assert "MY, TH" in answer.plain_text
+
+
+async def test_flood_control_half_way_resumes_without_sending_anything_twice(tmp_path: Path) -> None:
+    clock = Clock()
+    clock.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    local = LocalDeployment(await _database_with_data(tmp_path), clock=clock, config=_config)
+    async with local:
+        await asyncio.sleep(1.5)
+        await local.stop_bot()
+        clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 in Bangkok
+        # Telegram asks the bot to slow down on the first album: the message went out, the charts did not.
+        local.server.flood(1, retry_after=2, methods={"sendMediaGroup"})
+        await local.start_bot()
+        await local.server.wait_for(lambda m: m.chat_id == TH_CHAT)
+        await asyncio.sleep(1.0)
+        clock.now += timedelta(seconds=30)  # the worker's clock reaches the retry time
+        thai = await local.server.wait_for(
+            lambda m: m.chat_id == TH_CHAT and m.media_type == "document" and m.file_id is not None
+            and (local.server.files[m.file_id].file_name or "").endswith(".csv"), timeout=60)
+        assert thai is not None
+        await local.server.wait_idle()
+        sent = local.server.messages_to(TH_CHAT)
+        charts = [m for m in sent if m.media_type == "photo"]
+        assert [m.media_type for m in sent] == [None, *["photo"] * len(charts), "document", "document"]
+        assert 2 <= len(charts) <= 4
+        assert [(name, code) for name, code, _ in local.server.errors if code == 429] == [("sendMediaGroup", 429)]
