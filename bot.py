@@ -23,8 +23,9 @@ import httpx
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+import updates
 from channels.notice import NoticeChannel
 from channels.review import ReviewChannel
 from channels.summary import SummaryChannel
@@ -47,9 +48,14 @@ from routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK, summary_recipien
 from settings import REGIONAL, ConfigError, Settings, load_settings
 from storage import Database, Outbox, ReportStore
 from storage.exports import ExportStore
+from storage.inbox import Inbox
 from storage.moderation import ModerationStore
 from summaries.service import Summaries
 from summaries.week import Week, last_complete_week
+from updates import StartupError, TelegramClient, UpdateFeed
+from updates.lifecycle import UpdateSource
+from updates.polling import Poller
+from updates.webhook import WebhookServer
 
 log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -65,30 +71,36 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     """Everything the bot needs, wired once. Resources are opened in post_init."""
     catalogs = Catalogs()
     database = Database(settings.database)
-    reports, outbox = ReportStore(database), Outbox(database)
+    reports, outbox, inbox = ReportStore(database), Outbox(database), Inbox(database)
     detector, classifier = build_reading()
     roster = Roster(settings)  # run-time changes (/mod, /duty) are loaded in post_init
     intake = Intake(database, reports, outbox, settings, detector, classifier, roster, clock=clock)
     moderation = Moderation(database, reports, ModerationStore(database), outbox, roster, settings, clock)
     summaries = Summaries(database, settings, outbox, catalogs, clock)
-    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs, summaries)
+    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs, summaries, inbox)
 
-    builder = (
+    bot = TelegramClient(
+        settings.telegram.token,
+        base_url=settings.telegram.base_url,
+        base_file_url=settings.telegram.base_file_url,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        # Telegram's flood limits; 429 answers are retried by the outbox worker, not here.
+        rate_limiter=AIORateLimiter() if settings.telegram.rate_limit else None,
+    )
+    # Updates reach the handlers only through the feed, which stores them first (updates/).
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    services.feed = UpdateFeed(inbox, queue, bot, clock)
+    application: HarmlineApplication = (
         ApplicationBuilder()
-        .token(settings.telegram.token)
-        .base_url(settings.telegram.base_url)
-        .base_file_url(settings.telegram.base_file_url)
+        .bot(bot)
+        .update_queue(queue)
+        .updater(None)
         .context_types(ContextTypes(context=HarmlineContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerChatOrderedProcessor())
+        .concurrent_updates(PerChatOrderedProcessor(services.feed.processed))
+        .build()
     )
-    if settings.telegram.rate_limit:
-        # Telegram's flood limits; 429 answers are retried by the outbox worker, not here.
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
-    if request is not None:
-        builder = builder.request(request)
-    application: HarmlineApplication = builder.build()
     application.bot_data.services = services
     register_handlers(application)
     return application
@@ -200,28 +212,26 @@ async def _post_shutdown(application: HarmlineApplication) -> None:
     await services.database.close()
 
 
+def update_source(application: HarmlineApplication, *, poll_timeout: int = 30) -> UpdateSource:
+    """Long polling, or the webhook server when ``[telegram.webhook]`` is configured."""
+    services = application.bot_data.services
+    assert services is not None and services.feed is not None
+    bot, telegram = application.bot, services.settings.telegram
+    assert isinstance(bot, TelegramClient)
+    if telegram.webhook is None:
+        return Poller(bot, services.feed, ALLOWED_UPDATES, telegram.base_url, timeout=poll_timeout)
+    return WebhookServer(bot, services.feed, telegram.webhook, ALLOWED_UPDATES, telegram.base_url)
+
+
 @asynccontextmanager
 async def running(application: HarmlineApplication, *, poll_timeout: int = 1) -> AsyncIterator[None]:
-    """Run the application with long polling inside ``async with`` (tests, the demo).
-
-    The same steps as ``Application.run_polling``, which owns the event loop and so cannot be
-    used from a running one, including post_init and post_shutdown.
-    """
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
-                                            allowed_updates=ALLOWED_UPDATES)
-    try:
+    """Run the application inside ``async with`` (tests, the demo): the same start, durable intake
+    and stop as ``harmline run``, from a running event loop."""
+    services = application.bot_data.services
+    assert services is not None and services.feed is not None
+    source = update_source(application, poll_timeout=poll_timeout)
+    async with updates.running(application, services.feed, source, services.settings.telegram.base_url):
         yield
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
 
 
 def configure_logging(level: str) -> None:
@@ -243,14 +253,15 @@ def command_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
     configure_logging(settings.log_level)
     application = build_application(settings)
-    webhook = settings.telegram.webhook
+    services = application.bot_data.services
+    assert services is not None and services.feed is not None
     log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    else:
-        application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.url_path,
-                                webhook_url=webhook.url, secret_token=webhook.secret_token,
-                                allowed_updates=ALLOWED_UPDATES)
+    try:
+        asyncio.run(updates.serve(application, services.feed, update_source(application),
+                                  settings.telegram.base_url))
+    except StartupError as error:
+        log.error("cannot start: %s", error)
+        return 2
     return 0
 
 

@@ -15,7 +15,10 @@ from moderation.service import Moderation
 from reports.intake import Intake
 from settings import Settings
 from storage import Database, Outbox, ReportStore
+from storage.inbox import Inbox
 from summaries.service import Summaries
+from updates.client import TelegramClient
+from updates.feed import UpdateFeed
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Services:
     roster: Roster
     catalogs: Catalogs
     summaries: Summaries
+    inbox: Inbox
+    feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
     worker: OutboxWorker | None = None
     http: httpx.AsyncClient | None = None
 
@@ -57,4 +62,4 @@ class HarmlineContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, An
         return self.services.catalogs.gettext(language)
 
 
-HarmlineApplication = Application[ExtBot[None], HarmlineContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+HarmlineApplication = Application[TelegramClient, HarmlineContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -26,7 +26,10 @@ async def close_expired_reports(context: HarmlineContext) -> None:
 
 
 async def forget_old_updates(context: HarmlineContext) -> None:
-    removed = await context.services.reports.forget_updates_before(datetime.now(UTC) - UPDATE_MEMORY)
+    """Update ids are remembered (inbox, what each did) only while Telegram could send them again."""
+    before = datetime.now(UTC) - UPDATE_MEMORY
+    removed = await context.services.reports.forget_updates_before(before)
+    removed += await context.services.inbox.forget_before(before)
     if removed:
         log.info("forgot %d processed update ids older than %s", removed, UPDATE_MEMORY)
 

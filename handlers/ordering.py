@@ -8,7 +8,7 @@ before it, or handle an answer before its question. Keying a lock by chat gives 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -18,8 +18,13 @@ MAX_CONCURRENT_UPDATES = 64
 
 
 class PerChatOrderedProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    """``processed(update)`` is awaited once the handlers are through with an update (not when its
+    processing was cancelled by a shutdown): the durable intake's mark that it needs no replay."""
+
+    def __init__(self, processed: Callable[[object], Awaitable[None]],
+                 max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
+        self.processed = processed
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -27,8 +32,11 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
-            return
-        key = chat.id
+        else:
+            await self._in_chat_order(chat.id, coroutine)
+        await self.processed(update)
+
+    async def _in_chat_order(self, key: int, coroutine: Awaitable[Any]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:

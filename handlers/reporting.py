@@ -40,11 +40,16 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
             "forward it, or send a screenshot, photo or document."))
         return
     result = await context.services.intake.receive(incoming)
-    if result.outcome in (Outcome.DUPLICATE, Outcome.ALBUM) or result.report is None:
+    # An update replayed after a crash is answered as the first time (its reply may not have gone).
+    outcome = result.first if result.outcome is Outcome.DUPLICATE else result.outcome
+    if outcome in (None, Outcome.ALBUM) or result.report is None:
         return
     _ = context.gettext(result.language)
     report = result.report
-    if result.outcome is Outcome.CREATED:
+    if outcome is Outcome.CREATED and report.followup_message_id is not None:
+        # Replayed, and the acknowledgement was sent: bring it up to date rather than send another.
+        await edit_followup(context, report, result.language)
+    elif outcome is Outcome.CREATED:
         # One message: the acknowledgement with the reference, and under it the first question.
         # It is edited in place as questions are answered, so the reference always stays in view.
         text = followup_text(report, context, result.language)
@@ -52,11 +57,11 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
             text += "\n\n" + escape(_("Your message was very long: only the beginning was kept."))
         sent = await message.reply_html(text, reply_markup=_keyboard(report, context, result.language))
         await context.services.intake.set_followup_message(report, sent.message_id)
-    elif result.outcome is Outcome.ADDED:
+    elif outcome is Outcome.ADDED:
         await message.reply_html(_("Added to your report <b>{ref}</b>.").format(ref=report.reference))
-    elif result.outcome is Outcome.ANSWERED:
+    elif outcome is Outcome.ANSWERED:
         await show_next(context, result)
-    elif result.outcome is Outcome.INFO_ADDED:
+    elif outcome is Outcome.INFO_ADDED:
         await message.reply_html(_("Thank you. Your answer was added to report <b>{ref}</b>; our team will look "
                                    "at it.").format(ref=report.reference))
 
@@ -114,6 +119,8 @@ async def edit_followup(context: HarmlineContext, report: Report, language: str)
                                                 parse_mode=ParseMode.HTML, reply_markup=markup)
             return
         except BadRequest as error:  # deleted by the citizen, or too old to edit
+            if "not modified" in error.message.lower():  # already shows this (an update replayed)
+                return
             log.info("could not edit the questions of %s: %s", report.reference, error.message)
     sent = await context.bot.send_message(report.reporter_chat_id, text, parse_mode=ParseMode.HTML,
                                           reply_markup=markup)

@@ -82,7 +82,7 @@ class Moderation:
 
     def _decide(self, tx: Transaction, update_id: int, moderator: Moderator, reference: str, action: Action,
                 argument: str | None, now: datetime) -> Ruling:
-        if not self.reports.claim_update(tx, update_id, now):
+        if self.reports.claim_update(tx, update_id, now) is not None:  # replayed after a crash
             return Ruling(Verdict.DUPLICATE)
         report = self.reports.find_in(tx, reference)
         if report is None or not self.roster.may_moderate(moderator.user_id, report.country):

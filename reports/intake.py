@@ -64,6 +64,8 @@ class IntakeResult:
     outcome: Outcome
     report: Report | None = None
     language: str = FALLBACK  # the language to answer the citizen in
+    # DUPLICATE: what the update did when it was first processed, so it is answered the same way.
+    first: Outcome | None = None
 
 
 def reply_language(chosen: str | None, language_code: str | None, detected: str | None) -> str:
@@ -97,7 +99,9 @@ class Intake:
         message = replace(message, text=message.text[: self.settings.intake.max_text_length])
         # Reading the text is the costly part: done before the write lock is taken.
         analysis = self._analyse(message)
-        result = await self.database.run(lambda tx: self._receive(tx, message, analysis, now))
+        result = await self.database.run(lambda tx: self._once(
+            tx, message.update_id, message.user_id, message.language_code, now,
+            lambda: self._receive(tx, message, analysis, now)))
         if result.outcome in (Outcome.ANSWERED, Outcome.INFO_ADDED):
             self.on_due()
         return result
@@ -110,10 +114,23 @@ class Intake:
         return _Analysis(detection, country, self.classifier.classify(message.text),
                          extract_indicators(message.text, country))
 
+    def _once(self, tx: Transaction, update_id: int, user_id: int, language_code: str | None, now: datetime,
+              work: Callable[[], IntakeResult]) -> IntakeResult:
+        """``work`` for an update seen the first time, remembering what it did; for an update seen
+        before (replayed after a crash), DUPLICATE with what it did then, changing nothing."""
+        seen = self.reports.claim_update(tx, update_id, now)
+        if seen is None:
+            result = work()
+            self.reports.record_update(tx, update_id, result.report.id if result.report else None, result.outcome)
+            return result
+        report = self.reports.get_in(tx, seen.report_id) if seen.report_id is not None else None
+        first = Outcome(seen.outcome) if seen.outcome is not None else None
+        chosen = self.reports.upsert_reporter(tx, user_id, user_id, language_code, now).language
+        language = reply_language(chosen, language_code, report.reply_language if report else None)
+        return IntakeResult(Outcome.DUPLICATE, report, language, first)
+
     def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis,
                  now: datetime) -> IntakeResult:
-        if not self.reports.claim_update(tx, message.update_id, now):
-            return IntakeResult(Outcome.DUPLICATE)
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
         latest = self.reports.latest_report(tx, reporter.id)
         if latest is not None and self._is_answering(latest, now):
@@ -230,8 +247,8 @@ class Intake:
         """Record the answer to ``step`` (``value`` None = skipped) and move to the next question."""
         now = self.clock()
 
-        def work(tx: Transaction) -> IntakeResult:
-            report = self._own_collecting(tx, update_id, user_id, reference, now)
+        def answering(tx: Transaction) -> IntakeResult:
+            report = self._own_collecting(tx, user_id, reference, now)
             if isinstance(report, IntakeResult):
                 return report
             if report.followup_step is not step:
@@ -244,21 +261,23 @@ class Intake:
             self._advance(tx, report, step, now)
             return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
-        result = await self.database.run(work)
+        result = await self.database.run(
+            lambda tx: self._once(tx, update_id, user_id, None, now, lambda: answering(tx)))
         self.on_due()
         return result
 
     async def send_now(self, update_id: int, user_id: int, reference: str) -> IntakeResult:
         now = self.clock()
 
-        def work(tx: Transaction) -> IntakeResult:
-            report = self._own_collecting(tx, update_id, user_id, reference, now)
+        def sending(tx: Transaction) -> IntakeResult:
+            report = self._own_collecting(tx, user_id, reference, now)
             if isinstance(report, IntakeResult):
                 return report
             self._complete(tx, report, now, "citizen pressed send now")
             return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
-        result = await self.database.run(work)
+        result = await self.database.run(
+            lambda tx: self._once(tx, update_id, user_id, None, now, lambda: sending(tx)))
         self.on_due()
         return result
 
@@ -267,10 +286,7 @@ class Intake:
         report.followup_message_id = message_id
         await self.reports.set_followup_message(report.id, message_id)
 
-    def _own_collecting(self, tx: Transaction, update_id: int, user_id: int, reference: str,
-                        now: datetime) -> Report | IntakeResult:
-        if not self.reports.claim_update(tx, update_id, now):
-            return IntakeResult(Outcome.DUPLICATE)
+    def _own_collecting(self, tx: Transaction, user_id: int, reference: str, now: datetime) -> Report | IntakeResult:
         reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
         report = self.reports.latest_report(tx, reporter.id)
         if report is None or report.reference != reference or report.status is not ReportStatus.COLLECTING:

@@ -307,4 +307,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        "durable intake: every update on disk before Telegram hears it arrived; what each update did",
+        (
+            # The inbox: each update exactly as Telegram sent it, stored (committed) before the next
+            # getUpdates confirms it or the webhook answers 200, processed from here, and replayed
+            # at start-up when a crash came between. Once handled its payload (names, texts) is
+            # erased; the id stays a week so a redelivered update is recognised.
+            """CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                received_at TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL,
+                replays INTEGER NOT NULL DEFAULT 0,
+                handled_at TEXT
+            )""",
+            "CREATE INDEX ix_inbox_pending ON inbox (update_id) WHERE state = 'pending'",
+            "CREATE INDEX ix_inbox_received ON inbox (received_at)",
+            # The report an update made or changed and what it did, so an update replayed after a
+            # crash is answered as the first time (same reference) instead of with silence.
+            "ALTER TABLE processed_updates ADD COLUMN report_id INTEGER REFERENCES reports(id) ON DELETE SET NULL",
+            "ALTER TABLE processed_updates ADD COLUMN outcome TEXT",
+        ),
+    ),
 )

@@ -38,6 +38,14 @@ _REPORT_FROM = "FROM reports r LEFT JOIN reporters p ON p.id = r.reporter_id"
 
 
 @dataclass(frozen=True)
+class SeenUpdate:
+    """What an update did when it was first processed (both None if it recorded nothing)."""
+
+    report_id: int | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
 class Reporter:
     id: int
     telegram_user_id: int
@@ -86,14 +94,23 @@ class ReportStore:
 
     # --- updates and reporters -------------------------------------------------------------
 
-    def claim_update(self, tx: Transaction, update_id: int, now: datetime) -> bool:
-        """Remember ``update_id``; False if it was seen before (a redelivered update)."""
+    def claim_update(self, tx: Transaction, update_id: int, now: datetime) -> SeenUpdate | None:
+        """Remember ``update_id``; if it was seen before (an update replayed after a crash), what
+        it did then: the report and the outcome :meth:`record_update` kept."""
         changed = tx.execute(
             "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
             " ON CONFLICT (update_id) DO NOTHING",
             (update_id, to_text(now)),
         )
-        return changed == 1
+        if changed == 1:
+            return None
+        row = tx.fetch_one("SELECT report_id, outcome FROM processed_updates WHERE update_id = ?", (update_id,))
+        return SeenUpdate(row["report_id"], row["outcome"]) if row else SeenUpdate(None, None)
+
+    def record_update(self, tx: Transaction, update_id: int, report_id: int | None, outcome: str) -> None:
+        """What the claimed update did, for answering it again if it is replayed."""
+        tx.execute("UPDATE processed_updates SET report_id = ?, outcome = ? WHERE update_id = ?",
+                   (report_id, outcome, update_id))
 
     async def forget_updates_before(self, moment: datetime) -> int:
         return await self.database.run(

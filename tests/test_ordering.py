@@ -18,8 +18,14 @@ def update(update_id: int, chat_id: int) -> Update:
 
 
 async def test_same_chat_in_order_other_chats_concurrently() -> None:
-    processor = PerChatOrderedProcessor()
     finished: list[str] = []
+    processed: list[tuple[int, int]] = []  # (update id, how many works had finished by then)
+
+    async def mark(done: object) -> None:
+        assert isinstance(done, Update)
+        processed.append((done.update_id, len(finished)))
+
+    processor = PerChatOrderedProcessor(mark)
 
     async def work(name: str, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -32,4 +38,6 @@ async def test_same_chat_in_order_other_chats_concurrently() -> None:
             processor.process_update(update(3, 200), work("B1 fast", 0.0)),
         )
     assert finished == ["B1 fast", "A1 slow", "A2 fast"]
+    # Each update is marked processed once its own work is through, never before.
+    assert sorted(processed) == [(1, 2), (2, 3), (3, 1)]
     assert processor._locks == {}  # no lock kept for chats with nothing in flight

@@ -1,0 +1,80 @@
+"""The inbox: every Telegram update, as it arrived, on disk before Telegram is told we have it.
+
+A row is ``pending`` from the moment it is stored until its processing ended, then ``done``
+(processed, whatever the handlers made of it), ``skipped`` (python-telegram-bot cannot read it)
+or ``abandoned`` (its processing never finished in ``MAX_REPLAYS`` starts: a poison update must
+not take the bot down at every start). The payload is erased when a row leaves ``pending``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.codec import to_text
+from storage.database import Database, Transaction
+
+PENDING, DONE, SKIPPED, ABANDONED = "pending", "done", "skipped", "abandoned"
+# Starts in which a stored update is handed to the handlers before it is given up.
+MAX_REPLAYS = 3
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    update_id: int
+    payload: str  # the update's JSON exactly as Telegram sent it
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What start-up finds in the inbox: updates to process again, and those given up now."""
+
+    updates: list[StoredUpdate]
+    abandoned: list[int]
+
+
+class Inbox:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def store(self, updates: Sequence[StoredUpdate], now: datetime) -> list[StoredUpdate]:
+        """Store the updates not seen before, in one committed transaction; return those (in order).
+        An update Telegram sends again (its confirmation was lost) is not stored, nor returned, twice."""
+        def work(tx: Transaction) -> list[StoredUpdate]:
+            return [update for update in updates if tx.execute(
+                "INSERT INTO inbox (update_id, received_at, payload, state) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (update_id) DO NOTHING",
+                (update.update_id, to_text(now), update.payload, PENDING)) == 1]
+
+        return await self.database.run(work)
+
+    async def finish(self, update_id: int, state: str, now: datetime) -> None:
+        """The update's processing ended (``DONE``) or cannot start (``SKIPPED``): erase its payload."""
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE inbox SET state = ?, payload = '', handled_at = ? WHERE update_id = ? AND state = ?",
+            (state, to_text(now), update_id, PENDING)))
+
+    async def replay(self, now: datetime) -> Replay:
+        """At start-up: the updates stored but not processed before the last stop, oldest first.
+        Each start counts; past ``MAX_REPLAYS`` an update is abandoned."""
+        def work(tx: Transaction) -> Replay:
+            tx.execute("UPDATE inbox SET replays = replays + 1 WHERE state = ?", (PENDING,))
+            abandoned = [int(row["update_id"]) for row in tx.fetch_all(
+                "SELECT update_id FROM inbox WHERE state = ? AND replays > ? ORDER BY update_id",
+                (PENDING, MAX_REPLAYS))]
+            tx.execute("UPDATE inbox SET state = ?, payload = '', handled_at = ? WHERE state = ? AND replays > ?",
+                       (ABANDONED, to_text(now), PENDING, MAX_REPLAYS))
+            rows = tx.fetch_all("SELECT update_id, payload FROM inbox WHERE state = ? ORDER BY update_id", (PENDING,))
+            return Replay([StoredUpdate(int(row["update_id"]), row["payload"]) for row in rows], abandoned)
+
+        return await self.database.run(work)
+
+    async def forget_before(self, moment: datetime) -> int:
+        """Drop handled rows received before ``moment`` (Telegram redelivers for a day at most)."""
+        return await self.database.run(lambda tx: tx.execute(
+            "DELETE FROM inbox WHERE received_at < ? AND state <> ?", (to_text(moment), PENDING)))
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.database.fetch_all("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")
+        return {row["state"]: int(row["n"]) for row in rows}

@@ -1,0 +1,116 @@
+"""The one way updates reach the handlers: stored first, then queued; marked when processed.
+
+Whoever receives updates (the long-polling loop, the webhook server) hands them to
+:meth:`UpdateFeed.accept` and tells Telegram it has them only after that returned: by then they
+are committed to the inbox. The update processor calls :meth:`UpdateFeed.processed` when the
+handlers are through with one. At start-up, :meth:`UpdateFeed.replay` queues what a crash left
+between the two. The handlers' own writes are idempotent per update id, so an update replayed
+after its work was stored changes nothing twice (and its reply is given again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from telegram import Bot, Update
+
+from storage.inbox import DONE, SKIPPED, Inbox, StoredUpdate
+
+log = logging.getLogger(__name__)
+# Times an update whose handling met a passing Telegram failure (no network, flood control) is
+# handled again in this process; after that it waits for the next start.
+MAX_RETRIES = 5
+
+
+def update_id_of(payload: object) -> int | None:
+    """The update id of a JSON update, or None when it is not one."""
+    if not isinstance(payload, dict):
+        return None
+    update_id = payload.get("update_id")
+    return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
+
+
+class UpdateFeed:
+    def __init__(self, inbox: Inbox, queue: asyncio.Queue[object], bot: Bot, clock: Callable[[], datetime]) -> None:
+        self.inbox = inbox
+        self.queue = queue  # the application's update queue
+        self.bot = bot  # updates refer to the bot that received them (message.reply_text …)
+        self.clock = clock
+        self._retries: dict[int, int] = {}  # update id -> times handled again so far
+        self._again: dict[int, float] = {}  # update id -> seconds to wait before handling it again
+        self._waiting: set[asyncio.Task[None]] = set()
+
+    async def accept(self, payloads: Sequence[object]) -> None:
+        """Store the updates (one commit), then queue those not seen before. Only once this has
+        returned may Telegram be told they arrived."""
+        stored = []
+        for payload in payloads:
+            update_id = update_id_of(payload)
+            if update_id is None:
+                log.warning("ignored something that is not a Telegram update (%s)", type(payload).__name__)
+                continue
+            stored.append(StoredUpdate(update_id, json.dumps(payload, ensure_ascii=False)))
+        for update in await self.inbox.store(stored, self.clock()):
+            await self._queue(update)
+
+    async def replay(self) -> int:
+        """Queue the updates a stop or crash left stored but unprocessed (before any new one)."""
+        replay = await self.inbox.replay(self.clock())
+        for update_id in replay.abandoned:
+            log.warning("update %d abandoned: its processing did not finish in several starts", update_id)
+        for update in replay.updates:
+            await self._queue(update)
+        if replay.updates:
+            log.info("processing %d update(s) received before the last stop", len(replay.updates))
+        return len(replay.updates)
+
+    def retry_later(self, update: Update, seconds: float) -> bool:
+        """Handle ``update`` again in ``seconds`` (its handling met a passing Telegram failure, and
+        its reply is still owed; the handlers answer a repeated update as the first time).
+        False once it was retried ``MAX_RETRIES`` times."""
+        retries = self._retries.get(update.update_id, 0)
+        if retries >= MAX_RETRIES:
+            return False
+        self._retries[update.update_id] = retries + 1
+        self._again[update.update_id] = seconds
+        return True
+
+    async def processed(self, update: object) -> None:
+        """The handlers are through with ``update``: it leaves the inbox, unless it is to be
+        handled again (it stays pending, so a stop meanwhile replays it at the next start)."""
+        if not isinstance(update, Update):
+            return
+        seconds = self._again.pop(update.update_id, None)
+        if seconds is None:
+            self._retries.pop(update.update_id, None)
+            await self._finish(update.update_id, DONE)
+            return
+        task = asyncio.create_task(self._queue_after(update, seconds), name=f"update-{update.update_id}-again")
+        self._waiting.add(task)
+        task.add_done_callback(self._waiting.discard)
+
+    async def _queue_after(self, update: Update, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await self.queue.put(update)
+
+    async def _queue(self, stored: StoredUpdate) -> None:
+        try:
+            update = Update.de_json(json.loads(stored.payload), self.bot)
+        except Exception as error:  # reading foreign data: any failure means "unreadable"
+            # One line, no traceback, and never again: the update is marked and not retried.
+            log.warning("update %d skipped: python-telegram-bot cannot read it (%s: %s)", stored.update_id,
+                        type(error).__name__, str(error)[:200])
+            await self._finish(stored.update_id, SKIPPED)
+            return
+        await self.queue.put(update)
+
+    async def _finish(self, update_id: int, state: str) -> None:
+        try:
+            await self.inbox.finish(update_id, state, self.clock())
+        except RuntimeError as error:  # the database closed under a shutdown: replayed at the next start
+            log.info("update %d stays in the inbox: %s", update_id, error)
+
