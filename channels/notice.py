@@ -7,9 +7,10 @@ from html import escape
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 
-from delivery.channel import DeliveryFailed, flood_failure
+from channels.telegram_errors import delivery_failure
+from delivery.channel import Attempt
 from i18n import Catalogs, Gettext
 from i18n.labels import QUESTIONS
 from moderation import notices
@@ -48,16 +49,13 @@ class NoticeChannel:
         self.catalogs = catalogs
         self.settings = settings
 
-    async def send(self, delivery: Delivery, report: Report) -> None:
+    async def send(self, delivery: Delivery, report: Report, attempt: Attempt) -> None:
         _ = self.catalogs.gettext(delivery.language)
         contacts = ", ".join(dict.fromkeys(c.name for c in self.settings.contacts_for(report.country))) or "—"
         text = notice_text(notices.event_of(delivery.purpose), report, contacts, _)
         try:
             await self.bot.send_message(int(delivery.target), text, parse_mode=ParseMode.HTML)
-        except RetryAfter as flood:
-            raise flood_failure(flood.retry_after) from flood
-        except Forbidden as error:
-            # The citizen blocked the bot: asking again will not help.
-            raise DeliveryFailed(f"Forbidden: {error.message}", permanent=True) from error
         except TelegramError as error:
-            raise DeliveryFailed(f"{type(error).__name__}: {error.message}") from error
+            # The citizen blocked the bot or deleted their account: asking again will not help.
+            raise delivery_failure(error, progress=0) from error
+        await attempt.sent(1, last=True)

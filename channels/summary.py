@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot, InputMediaDocument, InputMediaPhoto
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import TelegramError
 
-from delivery.channel import DeliveryFailed, flood_failure
+from channels.telegram_errors import delivery_failure
+from delivery.channel import Attempt, DeliveryFailed
 from reports.model import Delivery
 from summaries.schedule import parse_purpose
 from summaries.service import Summaries
@@ -45,7 +46,7 @@ class SummaryChannel:
         self.bot = bot
         self.summaries = summaries
 
-    async def send(self, delivery: Delivery) -> None:
+    async def send(self, delivery: Delivery, attempt: Attempt) -> None:
         parsed = parse_purpose(delivery.purpose)
         if parsed is None:
             raise DeliveryFailed(f"not a summary: {delivery.purpose!r}", permanent=True)
@@ -53,12 +54,13 @@ class SummaryChannel:
         # Made afresh at each attempt: the figures of a past week only change as moderators decide,
         # and a retry that resumes half-way should show the state the first part showed, or newer.
         files = await self.summaries.files(scope, week, delivery.language)
-        for index, step in enumerate(posting(self.bot, int(delivery.target), files)):
-            if index < delivery.progress:
+        done = attempt.progress
+        steps = posting(self.bot, int(delivery.target), files)
+        for index, step in enumerate(steps):
+            if index < done:
                 continue
             try:
                 await step()
-            except RetryAfter as flood:
-                raise flood_failure(flood.retry_after, progress=index) from flood
             except TelegramError as error:
-                raise DeliveryFailed(f"{type(error).__name__}: {error.message}", progress=index) from error
+                raise delivery_failure(error, progress=index) from error
+            await attempt.sent(index + 1, last=index + 1 == len(steps))

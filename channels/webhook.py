@@ -3,6 +3,13 @@
 The body is signed with HMAC-SHA256 of the contact's ``webhook_secret``
 (``X-Harmline-Signature: sha256=<hex>``) and carries ``Idempotency-Key: <reference>`` so a
 receiver can ignore a repeat after a retry. No reporter data is ever in the document.
+
+What an answer means: any 2xx is delivered. 408, 409, 425 and 429 (and every 5xx, a redirect, a
+timeout, a refused connection) may pass: retried with backoff, at the earliest after a 429's or
+503's ``Retry-After``. Every other 4xx — 400/422 (the document refused), 401/403 (the signature
+or credentials refused: check ``webhook_secret``), 404/410 (no endpoint there: check
+``webhook_url``), 413 … — will be answered the same way however often it is sent, so the
+delivery fails at once with that reason; ``harmline outbox retry`` sends it again once fixed.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from delivery.channel import DeliveryFailed
+from delivery.channel import Attempt, DeliveryFailed
 from i18n import Catalogs
 from i18n.labels import CATEGORY_LABELS
 from reports.indicators import defang
@@ -23,6 +30,10 @@ from settings.model import ContactSettings
 from storage.codec import to_text
 
 SIGNATURE_HEADER = "X-Harmline-Signature"
+# 4xx answers that may pass: Request Timeout, Conflict (a concurrent request), Too Early, Too Many Requests.
+PASSING_CLIENT_ERRORS = frozenset({408, 409, 425, 429})
+_HINTS = {401: "check webhook_secret", 403: "check webhook_secret", 404: "check webhook_url",
+          410: "check webhook_url"}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -72,10 +83,10 @@ class WebhookChannel:
         self.secrets = {c.webhook_url: c.webhook_secret for c in contacts if c.webhook_url}
         self.catalogs = catalogs
 
-    async def send(self, delivery: Delivery, report: Report) -> None:
+    async def send(self, delivery: Delivery, report: Report, attempt: Attempt) -> None:
         secret = self.secrets.get(delivery.target)
         if not secret:
-            raise DeliveryFailed("no webhook_secret configured for this URL any more")
+            raise DeliveryFailed("no webhook_secret configured for this URL any more", permanent=True)
         body = json.dumps(report_document(report, delivery.language, self.catalogs), ensure_ascii=False).encode()
         headers = {
             "Content-Type": "application/json",
@@ -85,12 +96,27 @@ class WebhookChannel:
         }
         try:
             response = await self.client.post(delivery.target, content=body, headers=headers)
-            response.raise_for_status()
-        except httpx.HTTPStatusError as error:
-            status = error.response.status_code
-            # Only "slow down" (429) is a wait rather than a failure; a contact that stays down fails.
-            retry_after = error.response.headers.get("Retry-After", "")
-            wait = float(retry_after) if status == 429 and retry_after.isdigit() else None
-            raise DeliveryFailed(f"HTTP {status}", retry_after=wait) from error
+        except httpx.TimeoutException as error:
+            raise DeliveryFailed(f"{type(error).__name__}: no answer within the webhook timeout") from error
         except httpx.HTTPError as error:
             raise DeliveryFailed(f"{type(error).__name__}: {error}") from error
+        if not response.is_success:
+            raise answer_failure(response)
+        await attempt.sent(1, last=True)
+
+
+def answer_failure(response: httpx.Response) -> DeliveryFailed:
+    """A non-2xx answer as the delivery's failure (see the module's notes)."""
+    status = response.status_code
+    reason = f"HTTP {status} {response.reason_phrase}".rstrip()
+    detail = " ".join(response.text[:200].split()) if response.content else ""
+    if status in _HINTS:
+        reason += f" ({_HINTS[status]})"
+    if detail:
+        reason += f": {detail}"
+    if 300 <= status < 400 and response.headers.get("Location"):
+        reason += f" (redirects are not followed; Location: {response.headers['Location']})"
+    retry_after = response.headers.get("Retry-After", "").strip()
+    wait = float(retry_after) if retry_after.isdigit() else None
+    permanent = 400 <= status < 500 and status not in PASSING_CLIENT_ERRORS
+    return DeliveryFailed(reason, min_wait=wait, permanent=permanent)

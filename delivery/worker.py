@@ -1,10 +1,22 @@
 """The background worker that empties the outbox.
 
-It sleeps until the next delivery is due (or it is woken because one became due now), sends
+It sleeps until the next delivery is due (or it is woken because one became due now, or every
+``IDLE_POLL_SECONDS`` — rows re-queued by ``harmline outbox retry`` from another process), sends
 each due delivery through its channel, and records the outcome in the same row: delivered, a
 retry time (exponential backoff with jitter, or the wait Telegram asked for), or, after
-``max_attempts`` failures, failed — never dropped, and visible to operators (``harmline status``).
-Rows survive restarts: a delivery interrupted by a crash is simply due again.
+``max_attempts`` failures or at once for a failure retrying cannot mend, failed — never dropped,
+and visible to operators (``harmline outbox``). Rows survive restarts: a delivery interrupted by
+a crash is simply due again, and resumes after the messages it had sent.
+
+Nothing one delivery does can hold up the others:
+
+* whatever a channel raises — an expected failure (:class:`DeliveryFailed`) or a bug (any other
+  exception, logged with its traceback) — counts as a failed attempt of that delivery alone;
+* deliveries go out in *lanes*, one per target (a chat, a webhook URL), up to
+  ``MAX_PARALLEL_TARGETS`` at a time: a slow or hanging recipient holds up only its own lane,
+  while within a lane deliveries stay in order (a contact's chat gets one report's card and
+  evidence before the next report's card);
+* a delivery that takes longer than its time limit is abandoned as a failed attempt.
 """
 
 from __future__ import annotations
@@ -13,17 +25,32 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from enum import Enum
+from functools import partial
 
-from delivery.channel import Channel, DeliveryFailed, StandaloneChannel
+from delivery.channel import Attempt, Channel, DeliveryFailed, StandaloneChannel
 from reports.model import Delivery
 from settings.model import DeliverySettings
 from storage import Outbox, ReportStore, Transaction
 
 log = logging.getLogger(__name__)
 AfterDelivery = Callable[[Transaction, Delivery, datetime], None]
-IDLE_POLL_SECONDS = 30.0
+# How often an idle worker looks for rows it was not woken for (re-queued from the command line).
+IDLE_POLL_SECONDS = 5.0
+# Targets served at the same time (each in order); Telegram's own pacing is the rate limiter's.
+MAX_PARALLEL_TARGETS = 8
+# The longest one delivery may take (a weekly summary draws charts and a PDF, then uploads them).
+MIN_DELIVERY_TIMEOUT_SECONDS = 300.0
+# A lane whose bookkeeping failed (the database) waits this long before its target is served again.
+_LANE_PAUSE_SECONDS = 1.0
+
+
+class _Outcome(Enum):
+    DELIVERED = "delivered"
+    RETRY = "retry"  # failed this time, or for good: the lane goes on with the next delivery
+    PAUSE = "pause"  # Telegram asked this chat to wait: the lane stops until then
 
 
 def backoff_delay(attempts: int, settings: DeliverySettings, rng: random.Random) -> float:
@@ -31,6 +58,12 @@ def backoff_delay(attempts: int, settings: DeliverySettings, rng: random.Random)
     (half fixed, half random) so many failed deliveries do not retry in lock-step."""
     ceiling = min(settings.backoff_max_seconds, settings.backoff_base_seconds * 2.0 ** max(attempts - 1, 0))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def unexpected_reason(error: BaseException) -> str:
+    """A bug's exception as the row's reason: its type and message."""
+    text = str(error).strip().replace("\n", " ")
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 class OutboxWorker:
@@ -48,8 +81,11 @@ class OutboxWorker:
         self.settings = settings
         self.clock = clock
         self.rng = rng or random.Random()
+        self.delivery_timeout = max(MIN_DELIVERY_TIMEOUT_SECONDS, 4 * settings.webhook_timeout_seconds)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._lanes: dict[str, asyncio.Task[int]] = {}  # target -> the task sending to it
+        self._paused: dict[str, datetime] = {}  # target -> not before (flood control, a lane that failed)
 
     def wake(self) -> None:
         self._wake.set()
@@ -58,88 +94,172 @@ class OutboxWorker:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        """Stop sending. A delivery cut off half-way stays pending and resumes after the messages
+        it had sent (the one in flight may be repeated once)."""
+        tasks = [task for task in (self._task, *self._lanes.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
+        self._lanes.clear()
 
     async def _run(self) -> None:
         while True:
             try:
-                await self.run_once()
+                self._dispatch(await self._due_targets())
+                await self._sleep_until_due()
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database hiccup must not end deliveries for good
-                log.exception("outbox worker pass failed; retrying shortly")
+                log.exception("outbox worker: cannot read the outbox; retrying shortly")
                 await asyncio.sleep(1.0)
-            await self._sleep_until_due()
+
+    def _blocked(self, now: datetime) -> set[str]:
+        """Targets not to start now: being served, or told by Telegram to wait."""
+        for target, until in list(self._paused.items()):
+            if until <= now:
+                del self._paused[target]
+        return {*self._lanes, *self._paused}
+
+    async def _due_targets(self) -> list[str]:
+        free = MAX_PARALLEL_TARGETS - len(self._lanes)
+        if free <= 0:
+            return []
+        now = self.clock()
+        return await self.outbox.due_targets(now, free, exclude=self._blocked(now))
+
+    def _dispatch(self, targets: list[str]) -> list[asyncio.Task[int]]:
+        started = []
+        for target in targets:
+            task = asyncio.create_task(self._lane(target), name=f"outbox-lane {target[:40]}")
+            self._lanes[target] = task
+            task.add_done_callback(partial(self._lane_done, target))
+            started.append(task)
+        return started
+
+    def _lane_done(self, target: str, _: asyncio.Task[int]) -> None:
+        self._lanes.pop(target, None)
+        self._wake.set()  # room for another target
 
     async def _sleep_until_due(self) -> None:
-        next_due = await self.outbox.next_due_at()
+        # Cleared before looking, so a wake() while we look is not lost.
+        self._wake.clear()
+        now = self.clock()
         delay = IDLE_POLL_SECONDS
-        if next_due is not None:
-            delay = min(delay, max((next_due - self.clock()).total_seconds(), 0.0))
+        if len(self._lanes) < MAX_PARALLEL_TARGETS:
+            blocked = self._blocked(now)
+            next_due = await self.outbox.next_due_at(exclude=blocked)
+            if next_due is not None:
+                delay = min(delay, (next_due - now).total_seconds())
+            for until in self._paused.values():
+                delay = min(delay, (until - now).total_seconds())
         if delay <= 0:
             return
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     async def run_once(self) -> int:
-        """Send every delivery due now; return how many were delivered."""
+        """Send every delivery due now (lanes in parallel, as the running worker does) and wait
+        for them; return how many were delivered. For tests and tools: not while started."""
         delivered = 0
-        while due := await self.outbox.due(self.clock()):
-            for delivery in due:
-                delivered += await self._deliver(delivery)
+        while started := self._dispatch(await self._due_targets()):
+            delivered += sum(await asyncio.gather(*started))
         return delivered
 
-    async def _sending(self, delivery: Delivery) -> tuple[str, Awaitable[None] | None]:
-        """What the delivery carries (for the log) and the sending of it; None and why not when
-        it cannot be sent at all."""
+    async def _lane(self, target: str) -> int:
+        """Send the due deliveries to one target in order, until none is due or Telegram asks it
+        to wait; return how many were delivered."""
+        delivered = 0
+        seen: set[int] = set()
+        try:
+            while (delivery := await self.outbox.next_due_for(target, self.clock())) is not None:
+                if delivery.id in seen:  # due again at once (a clock that stands still): next pass
+                    break
+                seen.add(delivery.id)
+                outcome = await self._deliver(delivery)
+                if outcome is _Outcome.DELIVERED:
+                    delivered += 1
+                elif outcome is _Outcome.PAUSE:
+                    break
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # recording an outcome failed (the database): try this target again shortly
+            log.exception("outbox worker: deliveries to %s interrupted; retrying shortly", target)
+            self._paused[target] = self.clock() + timedelta(seconds=_LANE_PAUSE_SECONDS)
+        return delivered
+
+    async def _send(self, delivery: Delivery, attempt: Attempt) -> str:
+        """Send the delivery; return what it carried (for the log). Raises :class:`DeliveryFailed`
+        (or anything else, a bug) when it did not go out."""
         if delivery.report_id is None:
             standalone = self.standalone.get(delivery.channel)
             if standalone is None:
-                return f"no channel {delivery.channel!r} configured", None
-            return delivery.purpose, standalone.send(delivery)
-        report = await self.reports.by_id(delivery.report_id)
+                raise DeliveryFailed(f"no channel {delivery.channel!r} configured", permanent=True)
+            await standalone.send(delivery, attempt)
+            return delivery.purpose
         channel = self.channels.get(delivery.channel)
-        if report is None or channel is None:
-            return "report missing" if report is None else f"no channel {delivery.channel!r} configured", None
-        return report.reference, channel.send(delivery, report)
+        if channel is None:
+            raise DeliveryFailed(f"no channel {delivery.channel!r} configured", permanent=True)
+        report = await self.reports.by_id(delivery.report_id)
+        if report is None:
+            raise DeliveryFailed("report missing", permanent=True)
+        await channel.send(delivery, report, attempt)
+        return report.reference
 
-    async def _deliver(self, delivery: Delivery) -> int:
-        subject, sending = await self._sending(delivery)
-        if sending is None:
-            await self.outbox.mark_failed(delivery, subject)
-            return 0
+    async def _deliver(self, delivery: Delivery) -> _Outcome:
+        async def save(progress: int) -> None:
+            await self.outbox.save_progress(delivery, progress)
+
+        attempt = Attempt(delivery, save)
+        deadline = asyncio.timeout(self.delivery_timeout)
         try:
-            await sending
+            async with deadline:
+                subject = await self._send(delivery, attempt)
         except DeliveryFailed as failure:
-            await self._failed(delivery, failure)
-            return 0
+            return await self._failed(delivery, attempt, failure)
+        except Exception as error:
+            if isinstance(error, TimeoutError) and deadline.expired():
+                slow = DeliveryFailed(f"not done within {self.delivery_timeout:.0f} s: abandoned")
+                return await self._failed(delivery, attempt, slow)
+            # A bug in a channel (or in loading the report): one failed attempt, like any other.
+            return await self._failed(delivery, attempt, DeliveryFailed(unexpected_reason(error)), error)
         now = self.clock()
         after = self.after_delivery
-        await self.outbox.mark_delivered(delivery, now, then=(lambda tx: after(tx, delivery, now)) if after else None)
-        log.info("delivered %s to %s (%s)", subject, delivery.contact_name, delivery.channel)
-        return 1
+        note = "; ".join(attempt.notes) or None
+        await self.outbox.mark_delivered(delivery, now, then=(lambda tx: after(tx, delivery, now)) if after else None,
+                                         note=note)
+        log.log(logging.WARNING if note else logging.INFO, "delivered %s to %s (%s)%s", subject,
+                delivery.contact_name, delivery.channel, f"; {note}" if note else "")
+        return _Outcome.DELIVERED
 
-    async def _failed(self, delivery: Delivery, failure: DeliveryFailed) -> None:
+    async def _failed(self, delivery: Delivery, attempt: Attempt, failure: DeliveryFailed,
+                      bug: Exception | None = None) -> _Outcome:
+        """Record a failed attempt; log it once: an expected failure in one WARNING line, a bug at
+        ERROR with its traceback."""
         now = self.clock()
-        if failure.retry_after is not None:
+        progress = max(attempt.progress, failure.progress)
+        who = f"delivery {delivery.id} ({delivery.purpose}) to {delivery.contact_name} ({delivery.channel})"
+        if failure.retry_after is not None and bug is None:
             # Flood control is Telegram pacing us, not the contact failing: wait, do not count it.
             wait = failure.retry_after + self.rng.uniform(0, 1)
-            await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason,
-                                         failure.progress, count_attempt=False)
-            log.warning("delivery %d: flood limit, retrying in %.1f s", delivery.id, wait)
-            return
+            until = now + timedelta(seconds=wait)
+            await self.outbox.mark_flooded(delivery, until, failure.reason, progress)
+            self._paused[delivery.target] = until
+            log.warning("%s: flood control, retrying in %.1f s", who, wait)
+            return _Outcome.PAUSE
         attempts = delivery.attempts + 1
-        if attempts >= self.settings.max_attempts or failure.permanent:
-            await self.outbox.mark_failed(delivery, failure.reason)
-            log.error("delivery %d to %s failed for good after %d attempts: %s", delivery.id,
-                      delivery.contact_name, attempts, failure.reason)
-            return
-        wait = backoff_delay(attempts, self.settings, self.rng)
-        await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason, failure.progress)
-        log.warning("delivery %d to %s failed (%s); attempt %d in %.1f s", delivery.id, delivery.contact_name,
-                    failure.reason, attempts + 1, wait)
+        level, trace = (logging.ERROR, bug) if bug is not None else (logging.WARNING, None)
+        if failure.permanent or attempts >= self.settings.max_attempts:
+            await self.outbox.mark_failed(delivery, failure.reason, progress)
+            why = "cannot be sent" if failure.permanent else f"failed after {attempts} attempts"
+            log.log(level, "%s %s: %s%s; kept as failed (harmline outbox)", who, why, failure.reason,
+                    " — a bug" if bug is not None else "", exc_info=trace)
+            return _Outcome.RETRY
+        wait = max(backoff_delay(attempts, self.settings, self.rng), failure.min_wait or 0.0)
+        await self.outbox.mark_retry(delivery, now + timedelta(seconds=wait), failure.reason, progress)
+        log.log(level, "%s failed (%s)%s; attempt %d of %d in %.1f s", who, failure.reason,
+                " — a bug" if bug is not None else "", attempts + 1, self.settings.max_attempts, wait,
+                exc_info=trace)
+        return _Outcome.RETRY

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from reports.model import Delivery
@@ -11,6 +12,10 @@ from storage.codec import from_text, to_text
 from storage.database import Database, Row, Transaction
 
 PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
+# A delivery nothing was tried for yet: no attempt counted, no message out (a crash or flood
+# control can leave messages sent without a counted attempt), no error (a re-queued delivery
+# has its attempts reset but keeps its last error until it is tried again).
+_UNTRIED = "attempts = 0 AND progress = 0 AND last_error IS NULL"
 
 
 def _delivery(row: Row) -> Delivery:
@@ -59,13 +64,13 @@ class Outbox:
     def reschedule_unsent(self, tx: Transaction, report_id: int, due: datetime) -> None:
         """Move the deliveries of a report that were never tried to ``due``."""
         tx.execute(
-            "UPDATE deliveries SET next_attempt_at = ? WHERE report_id = ? AND state = ? AND attempts = 0",
+            f"UPDATE deliveries SET next_attempt_at = ? WHERE report_id = ? AND state = ? AND {_UNTRIED}",
             (to_text(due), report_id, PENDING),
         )
 
     def any_attempted(self, tx: Transaction, report_id: int) -> bool:
         row = tx.fetch_one(
-            "SELECT COUNT(*) AS n FROM deliveries WHERE report_id = ? AND (attempts > 0 OR state <> ?)",
+            f"SELECT COUNT(*) AS n FROM deliveries WHERE report_id = ? AND NOT ({_UNTRIED} AND state = ?)",
             (report_id, PENDING),
         )
         return bool(row and row["n"])
@@ -73,32 +78,60 @@ class Outbox:
     def cancel(self, tx: Transaction, report_id: int) -> int:
         """Cancel the report's forwards and cards that were never tried (notices to the citizen stay)."""
         return tx.execute(
-            "UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND attempts = 0"
+            f"UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND {_UNTRIED}"
             " AND purpose NOT LIKE 'notice:%'",
             (CANCELLED, report_id, PENDING),
         )
 
-    async def due(self, now: datetime, limit: int = 20) -> list[Delivery]:
+    async def due(self, now: datetime, limit: int = 100, exclude: Collection[str] = ()) -> list[Delivery]:
+        """Pending deliveries due at ``now``, oldest due first, except those to ``exclude``d targets."""
         rows = await self.database.fetch_all(
-            "SELECT * FROM deliveries WHERE state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id"
-            " LIMIT ?",
-            (PENDING, to_text(now), limit),
+            f"SELECT * FROM deliveries WHERE state = ? AND next_attempt_at <= ?{_not_in(exclude)}"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (PENDING, to_text(now), *exclude, limit),
         )
         return [_delivery(row) for row in rows]
 
-    async def next_due_at(self) -> datetime | None:
+    async def due_targets(self, now: datetime, limit: int, exclude: Collection[str] = ()) -> list[str]:
+        """Up to ``limit`` targets (chat ids, URLs) with a delivery due at ``now``, the longest
+        waiting first, except the ``exclude``d ones (being served, or paused)."""
+        rows = await self.database.fetch_all(
+            f"SELECT target, MIN(next_attempt_at) AS at FROM deliveries WHERE state = ? AND next_attempt_at <= ?"
+            f"{_not_in(exclude)} GROUP BY target ORDER BY at LIMIT ?",
+            (PENDING, to_text(now), *exclude, limit),
+        )
+        return [row["target"] for row in rows]
+
+    async def next_due_for(self, target: str, now: datetime) -> Delivery | None:
+        """The delivery to ``target`` to send first, if one is due at ``now``."""
         row = await self.database.fetch_one(
-            "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE state = ?", (PENDING,))
+            "SELECT * FROM deliveries WHERE state = ? AND target = ? AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT 1",
+            (PENDING, target, to_text(now)),
+        )
+        return _delivery(row) if row else None
+
+    async def next_due_at(self, exclude: Collection[str] = ()) -> datetime | None:
+        row = await self.database.fetch_one(
+            f"SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE state = ?{_not_in(exclude)}",
+            (PENDING, *exclude))
         return from_text(row["at"]) if row and row["at"] else None
 
+    async def save_progress(self, delivery: Delivery, progress: int) -> None:
+        """``progress`` messages of the delivery went out (saved at once: a crash after this
+        repeats none of them)."""
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE deliveries SET progress = ? WHERE id = ? AND state = ?", (progress, delivery.id, PENDING)))
+
     async def mark_delivered(self, delivery: Delivery, now: datetime,
-                             then: Callable[[Transaction], None] | None = None) -> None:
-        """Record the delivery; ``then`` runs in the same transaction (what follows from it)."""
+                             then: Callable[[Transaction], None] | None = None, note: str | None = None) -> None:
+        """Record the delivery; ``then`` runs in the same transaction (what follows from it).
+        ``note``: what the delivery went past (an evidence item not sent), kept as last_error."""
         def work(tx: Transaction) -> None:
             tx.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = NULL"
+                "UPDATE deliveries SET state = ?, attempts = attempts + 1, delivered_at = ?, last_error = ?"
                 " WHERE id = ?",
-                (DELIVERED, to_text(now), delivery.id),
+                (DELIVERED, to_text(now), note[:500] if note else None, delivery.id),
             )
             if then is not None:
                 then(tx)
@@ -113,10 +146,24 @@ class Outbox:
             (1 if count_attempt else 0, to_text(next_attempt_at), error[:500], progress, delivery.id),
         ))
 
-    async def mark_failed(self, delivery: Delivery, error: str) -> None:
+    async def mark_flooded(self, delivery: Delivery, until: datetime, error: str, progress: int) -> None:
+        """Telegram told the delivery's chat to wait until ``until`` (not counted as an attempt):
+        every delivery to that chat due before then waits too, and they keep their order."""
+        def work(tx: Transaction) -> None:
+            tx.execute("UPDATE deliveries SET next_attempt_at = ?, last_error = ?, progress = ? WHERE id = ?",
+                       (to_text(until), error[:500], progress, delivery.id))
+            tx.execute("UPDATE deliveries SET next_attempt_at = ? WHERE state = ? AND target = ?"
+                       " AND next_attempt_at < ?", (to_text(until), PENDING, delivery.target, to_text(until)))
+
+        await self.database.run(work)
+
+    async def mark_failed(self, delivery: Delivery, error: str, progress: int | None = None) -> None:
+        """Failed for good (kept, listed by ``harmline outbox``); ``progress`` lets a re-queued
+        delivery resume after what did go out."""
         await self.database.run(lambda tx: tx.execute(
-            "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (FAILED, error[:500], delivery.id),
+            "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?,"
+            " progress = COALESCE(?, progress) WHERE id = ?",
+            (FAILED, error[:500], progress, delivery.id),
         ))
 
     async def for_report(self, report_id: int) -> list[Delivery]:
@@ -132,3 +179,93 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         rows = await self.database.fetch_all("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
         return {row["state"]: int(row["n"]) for row in rows}
+
+    # ------------------------------------------------------------------ operators (harmline outbox)
+    async def listing(self, state: str, limit: int = 100) -> list[OutboxEntry]:
+        """Deliveries in ``state`` with their report's reference: pending ones by next attempt,
+        failed ones newest first."""
+        order = "d.next_attempt_at, d.id" if state == PENDING else "d.id DESC"
+        rows = await self.database.fetch_all(
+            f"SELECT {_ENTRY_COLUMNS} WHERE d.state = ? ORDER BY {order} LIMIT ?", (state, limit))
+        return [_entry(row) for row in rows]
+
+    async def states_of(self, subject: str) -> dict[str, int] | None:
+        """How many deliveries of a report (by reference) or of a summary (by purpose,
+        ``summary:TH:2026-W47``) are in each state; None when there is no such report."""
+        if subject.startswith("summary:"):
+            rows = await self.database.fetch_all(
+                "SELECT state, COUNT(*) AS n FROM deliveries WHERE report_id IS NULL AND purpose = ?"
+                " GROUP BY state", (subject,))
+            return {row["state"]: int(row["n"]) for row in rows}
+        report = await self.database.fetch_one("SELECT id FROM reports WHERE reference = ?", (subject,))
+        if report is None:
+            return None
+        rows = await self.database.fetch_all(
+            "SELECT state, COUNT(*) AS n FROM deliveries WHERE report_id = ? GROUP BY state", (report["id"],))
+        return {row["state"]: int(row["n"]) for row in rows}
+
+    async def failed_of(self, subject: str | None) -> list[OutboxEntry]:
+        """The failed deliveries of a report (by reference) or a summary (by purpose); all of them
+        when ``subject`` is None."""
+        if subject is None:
+            where, params = "d.state = ?", [FAILED]
+        elif subject.startswith("summary:"):
+            where, params = "d.state = ? AND d.report_id IS NULL AND d.purpose = ?", [FAILED, subject]
+        else:
+            where, params = "d.state = ? AND r.reference = ?", [FAILED, subject]
+        rows = await self.database.fetch_all(f"SELECT {_ENTRY_COLUMNS} WHERE {where} ORDER BY d.id", params)
+        return [_entry(row) for row in rows]
+
+    async def requeue(self, changes: Sequence[Requeue], now: datetime) -> list[int]:
+        """Failed deliveries back to pending, due ``now``, attempts reset (the last error stays
+        until the next attempt replaces it), to the target the configuration names now; a new
+        target starts from the first message. Returns the ids re-queued: a row no longer failed,
+        or whose new target already has the same delivery, is left as it is."""
+        def work(tx: Transaction) -> list[int]:
+            done = []
+            for change in changes:
+                # OR IGNORE: the new target may already have this report's delivery (unique key).
+                if tx.execute(
+                    "UPDATE OR IGNORE deliveries SET state = ?, attempts = 0, next_attempt_at = ?,"
+                    " progress = CASE WHEN target = ? THEN progress ELSE 0 END, target = ?, language = ?"
+                    " WHERE id = ? AND state = ?",
+                    (PENDING, to_text(now), change.target, change.target, change.language, change.id, FAILED),
+                ):
+                    done.append(change.id)
+            return done
+
+        return await self.database.run(work)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A delivery as operators see it: with its report's reference and country (None for a summary)."""
+
+    delivery: Delivery
+    reference: str | None
+    country: str | None
+
+    @property
+    def subject(self) -> str:
+        return self.reference or self.delivery.purpose
+
+
+@dataclass(frozen=True)
+class Requeue:
+    """Send delivery ``id`` again, to ``target`` in ``language`` (those the configuration names now)."""
+
+    id: int
+    target: str
+    language: str
+
+
+_ENTRY_COLUMNS = "d.*, r.reference AS reference, r.country AS country FROM deliveries d" \
+                 " LEFT JOIN reports r ON r.id = d.report_id"
+
+
+def _entry(row: Row) -> OutboxEntry:
+    return OutboxEntry(_delivery(row), row["reference"], row["country"])
+
+
+def _not_in(targets: Collection[str]) -> str:
+    return f" AND target NOT IN ({', '.join('?' * len(targets))})" if targets else ""

@@ -110,6 +110,7 @@ async def test_unanswered_questions_close_and_the_report_is_forwarded_whole(tmp_
         assert reference_in(ack) in card.plain_text
         assert "their Telegram group" in card.plain_text and "Fake job offer" in card.plain_text
         assert len(local.receiver.received) <= 1
-        closed = await local.server.wait_for(lambda m: m.message_id == ack.message_id and not m.button_data(),
+        closed = await local.server.wait_for(lambda m: m.chat_id == citizen.id and m.message_id == ack.message_id
+                                             and not m.button_data(),
                                              timeout=10)
         assert "complete" in closed.plain_text
