@@ -75,6 +75,7 @@ class BotApiMethods:
         self._message_ids: dict[int, int] = {}
         self._private_chats: dict[int, dict[str, Any]] = {}
         self._open_callbacks: set[str] = set()
+        self._frozen: set[tuple[int, int]] = set()  # messages that can no longer be edited
         self.forum_topics: dict[int, dict[int, str]] = {}  # forum supergroup -> topic thread id -> name
         self._serial = 0
         self._message_pulse = Pulse()
@@ -192,6 +193,20 @@ class BotApiMethods:
     def open_callback(self, query_id: str) -> None:
         self._open_callbacks.add(query_id)
 
+    def freeze_message(self, chat_id: int, message_id: int) -> None:
+        """Make edits of a bot message fail with "message can't be edited", as Telegram answers for a
+        message the bot may no longer change (e.g. too old)."""
+        self._frozen.add((chat_id, message_id))
+
+    def remove_message(self, chat_id: int, message_id: int) -> None:
+        """The message was deleted in the chat (by the user or an admin, not through the bot):
+        edits then fail with "message to edit not found"."""
+        self._wires.pop((chat_id, message_id), None)
+        msg = self._bot_messages.pop((chat_id, message_id), None)
+        if msg is not None:
+            msg.deleted = True
+            self._message_pulse.fire()
+
     def _resolve_file(self, value: Any, kind: str, p: Params) -> StoredFile:
         if isinstance(value, str) and value.startswith("attach://"):
             value = p.get(value.removeprefix("attach://"))
@@ -273,6 +288,8 @@ class BotApiMethods:
         thread_id = opt_int(p, "message_thread_id")
         if thread_id is not None:
             wire["message_thread_id"] = thread_id
+            if chat_id in self.forum_topics:
+                wire["is_topic_message"] = True
         if group_id:
             wire["media_group_id"] = group_id
         if markup and "inline_keyboard" in markup:
@@ -361,6 +378,8 @@ class BotApiMethods:
             if key in self._wires:
                 raise bad_request("message can't be edited")
             raise bad_request("message to edit not found")
+        if key in self._frozen:
+            raise bad_request("message can't be edited")
         content: dict[str, Any] = {}
         mode = opt_str(p, "parse_mode")
         if field is not None:
@@ -400,6 +419,8 @@ class BotApiMethods:
         query_id = opt_str(p, "callback_query_id") or ""
         if query_id not in self._open_callbacks:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        if len(opt_str(p, "text") or "") > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
         self._open_callbacks.discard(query_id)
         answer = {"callback_query_id": query_id, "text": opt_str(p, "text"), "show_alert": opt_bool(p, "show_alert")}
         self.callback_answers.append(answer)

@@ -40,6 +40,33 @@ class _Pending:
     delivered: bool = False
 
 
+@dataclass
+class _CallFailure:
+    """A fault injected with :meth:`BotApiServer.fail_method` or :meth:`BotApiServer.fail_file`."""
+
+    error: ApiError
+    methods: set[str] | None  # lower-case names; None: any method
+    file_id: str | None = None  # only calls that name this file
+    left: int | None = None  # None: until restore_calls()
+
+    def matches(self, method: str, p: Params) -> bool:
+        if self.methods is not None and method not in self.methods:
+            return False
+        return self.file_id is None or self.file_id in _file_ids(p)
+
+
+_FILE_PARAMS = ("photo", "document", "video", "audio", "voice", "animation", "sticker", "video_note", "file_id")
+
+
+def _file_ids(p: Params) -> set[str]:
+    """The file ids a call names: sent by id (also inside an album's media), or asked of getFile."""
+    found = {value for key in _FILE_PARAMS if isinstance(value := p.get(key), str)}
+    media = p.get("media")
+    if isinstance(media, list):
+        found |= {item["media"] for item in media if isinstance(item, dict) and isinstance(item.get("media"), str)}
+    return found
+
+
 class BotApiServer(BotApiMethods):
     """Fake Bot API: start it, point PTB's ``base_url``/``base_file_url`` at it, drive users."""
 
@@ -71,6 +98,7 @@ class BotApiServer(BotApiMethods):
         self._flood_retry_after = 1
         self._flood_methods: set[str] | None = None
         self._failed_chats: dict[int, ApiError] = {}
+        self._failed_calls: list[_CallFailure] = []
         self.register_method("getUpdates", partial(self._poll, None))
         self.register_method("setWebhook", self._set_webhook)
         self.register_method("deleteWebhook", self._delete_webhook)
@@ -175,6 +203,32 @@ class BotApiServer(BotApiMethods):
     def restore_chat(self, chat_id: int) -> None:
         self._failed_chats.pop(chat_id, None)
 
+    def fail_method(
+        self, method: str, *, description: str, error_code: int = 400, count: int | None = None
+    ) -> None:
+        """Answer calls to ``method`` with this error: every one until :meth:`restore_calls`, or the
+        next ``count`` (e.g. "Bad Request: not enough rights to send text messages to the chat")."""
+        self._failed_calls.append(_CallFailure(ApiError(error_code, description), {method.lower()}, left=count))
+
+    def fail_file(
+        self,
+        file_id: str,
+        *,
+        description: str = "Bad Request: wrong file identifier/HTTP URL specified",
+        error_code: int = 400,
+        methods: set[str] | None = None,
+    ) -> None:
+        """Answer every call that names ``file_id`` — sent by its id, also inside an album, or asked of
+        getFile — with this error; only calls to ``methods`` when given. As Telegram answers "Bad
+        Request: type of file mismatch" when a photo's file id is sent as a document, or "Bad Request:
+        wrong file identifier/HTTP URL specified" for a file it no longer has."""
+        names = {m.lower() for m in methods} if methods is not None else None
+        self._failed_calls.append(_CallFailure(ApiError(error_code, description), names, file_id))
+
+    def restore_calls(self) -> None:
+        """Undo every :meth:`fail_method` and :meth:`fail_file`."""
+        self._failed_calls.clear()
+
     def _check_faults(self, name: str, p: Params) -> None:
         lower = name.lower()
         if self._flood_left > 0 and (
@@ -189,6 +243,11 @@ class BotApiServer(BotApiMethods):
         failure = self._failed_chats.get(chat_id) if isinstance(chat_id, int) else None
         if failure is not None and lower.startswith(_CHAT_METHODS):
             raise ApiError(failure.error_code, failure.description)
+        for rule in self._failed_calls:
+            if rule.left != 0 and rule.matches(lower, p):
+                if rule.left is not None:
+                    rule.left -= 1
+                raise ApiError(rule.error.error_code, rule.error.description)
 
     # ----------------------------------------------------------------------- updates
     def user(

@@ -167,13 +167,28 @@ class FakeUser:
     def forward_photo(self, *, caption: str | None, origin: dict[str, Any]) -> int:
         return self._push_message({"photo": self._photo(None), "forward_origin": origin, **self._caption(caption)})
 
-    def press(self, message: SentMessage, callback_data: str, *, force: bool = False) -> int:
-        """Tap an inline button of a bot message; ``force`` allows data not on the current keyboard."""
+    def press(
+        self,
+        message: SentMessage,
+        callback_data: str,
+        *,
+        force: bool = False,
+        expired: bool = False,
+        inaccessible: bool = False,
+    ) -> int:
+        """Tap an inline button of a bot message; ``force`` allows data not on the current keyboard.
+        ``expired``: the press reaches the bot after Telegram's answer window, so answering it
+        fails with "query is too old". ``inaccessible``: Telegram no longer includes the message
+        (deleted or too old), only its chat and id, with date 0."""
         if not force and (message.deleted or callback_data not in message.button_data()):
             raise AssertionError(f"No button {callback_data!r} on {message.describe()} (deleted={message.deleted})")
         query_id = f"{self.id}{self.server.next_serial():08d}"
-        self.server.open_callback(query_id)
-        query = {"id": query_id, "from": self.user(), "message": copy.deepcopy(message.raw), "data": callback_data}
+        if not expired:
+            self.server.open_callback(query_id)
+        shown = copy.deepcopy(message.raw)
+        if inaccessible:
+            shown = {"chat": shown["chat"], "message_id": message.message_id, "date": 0}
+        query = {"id": query_id, "from": self.user(), "message": shown, "data": callback_data}
         query["chat_instance"] = str(abs(message.chat_id * 7919 + 104729))
         return self.server.push_update({"callback_query": query})
 

@@ -26,7 +26,8 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
         return
     action = callback_data.parse(query.data)
     if action is None:
-        log.warning("unknown or forged button data %r from user %d", query.data, update.effective_user.id)
+        log.warning("unknown or forged button data %r from user %d", query.data and query.data[:80],
+                    update.effective_user.id)
         _ = context.gettext(await user_language(update, context))
         await answer(query, _("This button is no longer valid."))
         return
@@ -57,9 +58,12 @@ async def _on_followup(update: Update, context: HarmlineContext,
         result = await intake.send_now(update.update_id, user.id, action.reference)
     else:
         result = await intake.answer(update.update_id, user.id, action.reference, action.step, action.value)
-    if result.outcome is Outcome.DUPLICATE:
+    # A press handled before (replayed after a crash): answered as the first time; the message
+    # with the questions is brought up to date, which changes nothing if it already was.
+    outcome = result.first if result.outcome is Outcome.DUPLICATE else result.outcome
+    if outcome is None:
         return
-    if result.outcome is Outcome.STALE:
+    if outcome is Outcome.STALE:
         _ = context.gettext(result.language)
         if result.report is not None and result.report.status is ReportStatus.COLLECTING:
             await answer(query, _("This question was already answered."))

@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers import callback_data
-from handlers.callbacks import answer
+from handlers.callbacks import answer, edit_or_send
 from handlers.context import HarmlineContext
 from handlers.language import user_language
 from i18n import Gettext
@@ -187,11 +187,11 @@ async def on_erase_confirmed(update: Update, context: HarmlineContext, action: c
     _ = context.gettext(await user_language(update, context))
     await answer(query)
     if not action.confirmed:
-        await query.edit_message_text(_("Nothing was erased."))
+        await edit_or_send(context, query, _("Nothing was erased."))
         return
     kept = await context.services.intake.erase_reporter(user.id)
-    await query.edit_message_text(_("Your personal data was erased. {count} report(s) stay, without any link "
-                                    "to you.").format(count=kept))
+    await edit_or_send(context, query, _("Your personal data was erased. {count} report(s) stay, without any "
+                                         "link to you.").format(count=kept))
 
 
 async def on_unknown_command(update: Update, context: HarmlineContext) -> None:

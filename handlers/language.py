@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers import callback_data
-from handlers.callbacks import answer
+from handlers.callbacks import answer, edit_or_send
 from handlers.context import HarmlineContext
 from handlers.keyboards import language_keyboard
 from i18n import LANGUAGES
@@ -38,4 +38,4 @@ async def on_language_chosen(update: Update, context: HarmlineContext, action: c
     await context.services.intake.set_language(update.effective_user.id, action.language)
     _ = context.gettext(action.language)
     await answer(query)
-    await query.edit_message_text(_("Language set: {language}.").format(language=LANGUAGES[action.language]))
+    await edit_or_send(context, query, _("Language set: {language}.").format(language=LANGUAGES[action.language]))

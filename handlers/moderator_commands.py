@@ -5,6 +5,7 @@ Anyone else gets one polite refusal (and the attempt is audited), whatever the c
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 from telegram import Message, Update
@@ -18,7 +19,7 @@ from handlers.moderator_lists import show_find_page, show_queue_page
 from i18n import LANGUAGES, Gettext
 from i18n.labels import country_name, duration_text
 from moderation.decisions import Action
-from moderation.service import Moderator, Verdict
+from moderation.service import Moderator, Verdict, search_terms
 from reports.model import Category
 from reports.reference import normalise_reference
 from settings.model import ASEAN_COUNTRIES, REGIONAL
@@ -26,6 +27,10 @@ from storage.moderation import CountryFigures
 from summaries.week import Week, last_complete_week
 
 log = logging.getLogger(__name__)
+MAX_USER_ID = 2**52  # Telegram's user ids fit in 52 bits
+_USER_ID = re.compile(r"[0-9]{1,16}")
+# Weekly summaries exist for these years (a week near year 1 or 9999 is outside dates' range).
+SUMMARY_YEARS = range(2000, 3000)
 
 
 async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, Moderator, str] | None:
@@ -35,8 +40,8 @@ async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, 
         return None
     language = await user_language(update, context)
     if not context.services.roster.is_moderator(moderator.user_id):
-        log.warning("user %d is not a moderator: %s refused", moderator.user_id, (message.text or "")[:40])
-        await context.services.moderation.refuse(moderator, (message.text or "")[:200])
+        log.warning("user %d is not a moderator: %r refused", moderator.user_id, (message.text or "")[:40])
+        await context.services.moderation.refuse(moderator, (message.text or "")[:200], update.update_id)
         _ = context.gettext(language)
         await message.reply_text(_("Sorry, this command is only for moderators. /help lists what I can do for you."))
         return None
@@ -93,7 +98,7 @@ async def on_find(update: Update, context: HarmlineContext) -> None:
     if admitted is None:
         return
     message, moderator, language = admitted
-    terms = " ".join(context.args or [])[:200]
+    terms = search_terms(" ".join(context.args or []))
     if not terms:
         _ = context.gettext(language)
         await message.reply_text(_("Send /find followed by a phone number, link, account, handle or words from a "
@@ -189,7 +194,8 @@ async def on_mod(update: Update, context: HarmlineContext) -> None:
         await message.reply_html("\n".join(lines))
         return
     usage = _("Send /mod add USER_ID COUNTRY… or /mod remove USER_ID [COUNTRY…], for example /mod add 123456789 TH.")
-    if args[0] not in ("add", "remove") or len(args) < 2 or not args[1].isdigit():
+    user_id = _user_id(args[1]) if len(args) >= 2 else None
+    if args[0] not in ("add", "remove") or user_id is None:
         await message.reply_text(usage)
         return
     countries = tuple(code.upper() for code in args[2:])
@@ -198,12 +204,20 @@ async def on_mod(update: Update, context: HarmlineContext) -> None:
         await message.reply_text(usage + "\n" + _("Countries served: {countries}").format(
             countries=", ".join(services.settings.countries)))
         return
-    grant = await services.moderation.change_moderator(moderator, int(args[1]), countries, add=args[0] == "add")
+    grant = await services.moderation.change_moderator(moderator, user_id, countries, add=args[0] == "add")
     if grant is None:
         await message.reply_text(_("Only admins can add or remove moderators."))
         return
     await message.reply_text(_("Moderator {user_id} now covers: {countries}").format(
         user_id=grant.user_id, countries=", ".join(grant.countries) or "—"))
+
+
+def _user_id(text: str) -> int | None:
+    """A Telegram user id as typed: ASCII digits (str.isdigit() also takes "²"), at most 52 bits."""
+    if _USER_ID.fullmatch(text) is None:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_USER_ID else None
 
 
 async def on_summary(update: Update, context: HarmlineContext) -> None:
@@ -225,6 +239,8 @@ async def on_summary(update: Update, context: HarmlineContext) -> None:
             continue
         try:
             week = Week.parse(token)
+            if week.year not in SUMMARY_YEARS:
+                raise ValueError(f"{week.label} is out of range")
         except ValueError:
             await message.reply_text(_("Send /summary [COUNTRY or ALL] [WEEK], for example /summary TH 2026-W47. "
                                        "Countries served: {countries}").format(

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 
 from channels.card import age, truncate
 from handlers import callback_data
+from handlers.callbacks import edit_or_send
 from handlers.context import HarmlineContext
 from handlers.keyboards import list_keyboard
 from i18n import Gettext
@@ -49,9 +50,12 @@ def _pages(page: Page, make: callback_data.QueuePage | int) -> tuple[str | None,
     return previous, following
 
 
-async def _show(target: CallbackQuery | Message, text: str, markup: InlineKeyboardMarkup) -> None:
+async def _show(context: HarmlineContext, target: CallbackQuery | Message, text: str,
+                markup: InlineKeyboardMarkup) -> None:
+    """A list in reply to a command, or in place of the list whose page button was pressed (a new
+    message if that one can no longer be edited; nothing if it already shows this page)."""
     if isinstance(target, CallbackQuery):
-        await target.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await edit_or_send(context, target, text, parse_mode=ParseMode.HTML, reply_markup=markup)
     else:
         await target.reply_html(text, reply_markup=markup)
 
@@ -68,7 +72,7 @@ async def show_queue_page(context: HarmlineContext, target: CallbackQuery | Mess
     if not page.items:
         lines.append(escape(_("Nothing waiting. Well done.")))
     previous, following = _pages(page, filters)
-    await _show(target, "\n".join(lines), list_keyboard(page.items, previous, following, _))
+    await _show(context, target, "\n".join(lines), list_keyboard(page.items, previous, following, _))
 
 
 async def show_find_page(context: HarmlineContext, target: CallbackQuery | Message, moderator: Moderator,
@@ -76,13 +80,13 @@ async def show_find_page(context: HarmlineContext, target: CallbackQuery | Messa
     _ = context.gettext(language)
     page = await context.services.moderation.find(moderator.user_id, terms, offset=offset, limit=PAGE_SIZE)
     if page is None:
-        await _show(target, escape(_("Send at least 3 characters to search.")), InlineKeyboardMarkup([]))
+        await _show(context, target, escape(_("Send at least 3 characters to search.")), InlineKeyboardMarkup([]))
         return
     count = f"{SEARCH_COUNT_CAP}+" if page.total > SEARCH_COUNT_CAP else str(page.total)
     title = _("{count} report(s) found for “{terms}”").format(count=count, terms=truncate(defang(terms), 60))
     lines = ["<b>" + escape(title) + "</b>", *render_items(context, page, language, _)]
     previous, following = _pages(page, search_id)
-    await _show(target, "\n".join(lines), list_keyboard(page.items, previous, following, _))
+    await _show(context, target, "\n".join(lines), list_keyboard(page.items, previous, following, _))
 
 
 def render_history(entries: list[AuditEntry]) -> list[str]:

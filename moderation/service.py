@@ -4,6 +4,7 @@ forged, late or redelivered button press changes nothing."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,9 +24,25 @@ from storage import Database, Outbox, ReportStore, Transaction
 from storage.moderation import CountryFigures, ModerationStore, Page
 
 MIN_SEARCH_LENGTH = 3  # the full-text index is of character trigrams
+MAX_SEARCH_LENGTH = 200
 
 # How long the citizen has to answer a moderator's question; later messages are new reports.
 ANSWER_WINDOW = timedelta(days=7)
+
+
+def search_terms(text: str) -> str:
+    """What to search for in what a moderator typed: control characters (NUL, escapes, line
+    breaks) become spaces, lone surrogates are dropped, runs of spaces become one, and at most
+    :data:`MAX_SEARCH_LENGTH` characters are kept. Everything else (quotes, operators, any
+    script, combining and direction marks, emoji) is searched for literally."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            kept.append(" ")
+        elif category != "Cs":
+            kept.append(char)
+    return " ".join("".join(kept).split())[:MAX_SEARCH_LENGTH].strip()
 
 
 class Verdict(StrEnum):
@@ -82,8 +99,12 @@ class Moderation:
 
     def _decide(self, tx: Transaction, update_id: int, moderator: Moderator, reference: str, action: Action,
                 argument: str | None, now: datetime) -> Ruling:
-        if self.reports.claim_update(tx, update_id, now) is not None:  # replayed after a crash
-            return Ruling(Verdict.DUPLICATE)
+        if self.reports.claim_update(tx, update_id, now) is not None:
+            # Handled before (replayed after a crash, or after Telegram failed under the redraw):
+            # nothing is decided again, but the report's moderator may have its cards redrawn.
+            seen = self.reports.find_in(tx, reference)
+            mine = seen is not None and self.roster.may_moderate(moderator.user_id, seen.country)
+            return Ruling(Verdict.DUPLICATE, seen if mine else None)
         report = self.reports.find_in(tx, reference)
         if report is None or not self.roster.may_moderate(moderator.user_id, report.country):
             # Someone who may not see the report learns nothing about it, not even that it exists.
@@ -180,6 +201,7 @@ class Moderation:
     async def find(self, user_id: int, text: str, *, offset: int = 0, limit: int = 5) -> Page | None:
         """Reports with the number, link, account or handle in ``text`` if it holds one, else
         with ``text`` in the citizen's words; None if ``text`` is too short to search."""
+        text = search_terms(text)
         countries = self.roster.countries_of(user_id)
         for country in countries:
             found = extract_indicators(text, country)
@@ -244,8 +266,14 @@ class Moderation:
         self.roster.apply(grant)
         return True
 
-    async def refuse(self, user: Moderator, what: str) -> None:
-        """Record that someone who is not a moderator tried a moderator's command or button."""
+    async def refuse(self, user: Moderator, what: str, update_id: int | None = None) -> None:
+        """Record that someone who is not a moderator tried a moderator's command or button (once
+        per update: one replayed after a crash is not audited twice)."""
         now = self.clock()
-        await self.database.run(lambda tx: self.reports.audit(tx, now, user.actor, "moderation.refused", None,
-                                                              what[:200], actor_name=user.name))
+
+        def work(tx: Transaction) -> None:
+            if update_id is not None and self.reports.claim_update(tx, update_id, now) is not None:
+                return
+            self.reports.audit(tx, now, user.actor, "moderation.refused", None, what[:200], actor_name=user.name)
+
+        await self.database.run(work)

@@ -79,6 +79,7 @@ class ReviewCard:
     chat_id: int
     message_id: int
     language: str
+    thread_id: int | None = None
 
 
 def _item(row: Row) -> QueueItem:
@@ -88,6 +89,14 @@ def _item(row: Row) -> QueueItem:
         received_at=from_text(row["created_at"]), completed_at=optional_from_text(row["completed_at"]),
         excerpt=row["excerpt"] or "",
     )
+
+
+def fts5_phrase(text: str) -> str:
+    """``text`` as one FTS5 string, so quotes, AND/OR/NOT/NEAR, ``*``, ``^``, ``:``, ``-`` and
+    parentheses are searched for as written. NUL would end the string early inside FTS5 (an
+    "unterminated string" error) and a lone surrogate cannot be encoded: both are left out."""
+    cleaned = "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff")
+    return '"' + cleaned.replace('"', '""') + '"'
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -172,8 +181,9 @@ class ModerationStore:
         return Page(await self._items([r["report_id"] for r in rows]), int(row["n"]) if row else 0, offset)
 
     async def find_text(self, text: str, countries: Sequence[str], *, offset: int = 0, limit: int = 5) -> Page:
-        """Reports whose citizen's words contain ``text`` (at least three characters), newest first."""
-        phrase = '"' + text.replace('"', '""') + '"'
+        """Reports whose citizen's words contain ``text`` (at least three characters), newest first.
+        ``text`` is matched literally, whatever FTS5 syntax it holds."""
+        phrase = fts5_phrase(text)
         matching = (
             "SELECT DISTINCT m.report_id FROM report_search s JOIN report_messages m ON m.id = s.rowid"
             f" JOIN reports r ON r.id = m.report_id WHERE report_search MATCH ? AND r.country IN"
@@ -259,10 +269,23 @@ class ModerationStore:
             "INSERT INTO review_cards (chat_id, message_id, report_id, language, thread_id) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id, message_id) DO NOTHING", (chat_id, message_id, report_id, language, thread_id)))
 
+    async def forget_card(self, chat_id: int, message_id: int) -> None:
+        """A card that is gone (deleted, or can no longer be edited) is not redrawn again."""
+        await self.database.run(lambda tx: tx.execute(
+            "DELETE FROM review_cards WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)))
+
     async def cards_of(self, report_id: int) -> list[ReviewCard]:
         rows = await self.database.fetch_all(
-            "SELECT chat_id, message_id, language FROM review_cards WHERE report_id = ? ORDER BY rowid", (report_id,))
-        return [ReviewCard(r["chat_id"], r["message_id"], r["language"]) for r in rows]
+            "SELECT chat_id, message_id, language, thread_id FROM review_cards WHERE report_id = ? ORDER BY rowid",
+            (report_id,))
+        return [ReviewCard(r["chat_id"], r["message_id"], r["language"], r["thread_id"]) for r in rows]
+
+    async def card(self, chat_id: int, message_id: int) -> ReviewCard | None:
+        """The card shown as this message, if it is one."""
+        row = await self.database.fetch_one(
+            "SELECT chat_id, message_id, language, thread_id FROM review_cards WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id))
+        return ReviewCard(row["chat_id"], row["message_id"], row["language"], row["thread_id"]) if row else None
 
     async def topics(self) -> dict[tuple[int, str], int]:
         rows = await self.database.fetch_all("SELECT chat_id, country, thread_id FROM forum_topics")

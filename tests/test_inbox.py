@@ -225,3 +225,15 @@ async def test_an_acknowledgement_refused_by_flood_control_is_sent_once_telegram
     assert [r.reference for r in reports] == [reference_in(ack)]
     assert [r.getMessage() for r in caplog.records if "handling it again" in r.getMessage()] != []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_lone_surrogate_in_an_update_does_not_stop_the_bot_taking_reports(tmp_path: Path) -> None:
+    async with LocalDeployment(str(tmp_path / "h.db")) as local:
+        odd = local.server.user(7008, "Odd", language_code="en")
+        odd.send_text("prize claim \ud800 pay now 0123456789")
+        [ack] = await local.server.wait_for_messages(odd.id, 1)
+        after = local.server.user(7009, "Next", language_code="en")
+        after.send_text("Job offer: like videos, pay deposit first")
+        await local.server.wait_for_messages(after.id, 1)
+        report = await local.services.reports.find(reference_in(ack))
+    assert report is not None and report.messages[0].text == "prize claim \ufffd pay now 0123456789"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from telegram import Bot, Update
 from storage.inbox import DONE, SKIPPED, Inbox, StoredUpdate
 
 log = logging.getLogger(__name__)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Times an update whose handling met a passing Telegram failure (no network, flood control) is
 # handled again in this process; after that it waits for the next start.
 MAX_RETRIES = 5
@@ -32,6 +34,12 @@ def update_id_of(payload: object) -> int | None:
         return None
     update_id = payload.get("update_id")
     return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
+
+
+def as_text(payload: object) -> str:
+    """The update as JSON text to store. A lone UTF-16 surrogate ("\\ud800" in the JSON: no
+    character, and SQLite cannot store it) becomes U+FFFD, the replacement character."""
+    return LONE_SURROGATE.sub("\ufffd", json.dumps(payload, ensure_ascii=False))
 
 
 class UpdateFeed:
@@ -53,7 +61,7 @@ class UpdateFeed:
             if update_id is None:
                 log.warning("ignored something that is not a Telegram update (%s)", type(payload).__name__)
                 continue
-            stored.append(StoredUpdate(update_id, json.dumps(payload, ensure_ascii=False)))
+            stored.append(StoredUpdate(update_id, as_text(payload)))
         for update in await self.inbox.store(stored, self.clock()):
             await self._queue(update)
 

@@ -80,11 +80,12 @@ class Poller:
                 continue
             try:
                 await self.feed.accept(payloads)
-            except sqlite3.Error as error:
+            except Exception as error:
                 # Not stored, so not confirmed: Telegram keeps them and they are asked for again.
+                # Whatever the error: a polling loop that ended here would take no more reports.
                 delay = backoff.next_delay()
                 log.error("could not store %d update(s) (%s); asking for them again in %.0f s", len(payloads),
-                          error, delay)
+                          error, delay, exc_info=not isinstance(error, sqlite3.Error))
                 await asyncio.sleep(delay)
                 continue
             ids = [update_id for update_id in map(update_id_of, payloads) if update_id is not None]
