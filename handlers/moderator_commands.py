@@ -29,8 +29,6 @@ from summaries.week import Week, last_complete_week
 log = logging.getLogger(__name__)
 MAX_USER_ID = 2**52  # Telegram's user ids fit in 52 bits
 _USER_ID = re.compile(r"[0-9]{1,16}")
-# Weekly summaries exist for these years (a week near year 1 or 9999 is outside dates' range).
-SUMMARY_YEARS = range(2000, 3000)
 
 
 async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, Moderator, str] | None:
@@ -238,9 +236,7 @@ async def on_summary(update: Update, context: HarmlineContext) -> None:
             scope = token.upper()
             continue
         try:
-            week = Week.parse(token)
-            if week.year not in SUMMARY_YEARS:
-                raise ValueError(f"{week.label} is out of range")
+            week = Week.parse(token)  # also refuses years out of range (0001-W01)
         except ValueError:
             await message.reply_text(_("Send /summary [COUNTRY or ALL] [WEEK], for example /summary TH 2026-W47. "
                                        "Countries served: {countries}").format(

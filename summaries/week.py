@@ -22,6 +22,8 @@ class Week:
         if not match:
             raise ValueError(f"{text!r} is not an ISO week; write it like 2026-W47")
         year, number = int(match.group(1)), int(match.group(2))
+        if not 2000 <= year <= 2999:  # a summary also reads the week before; year 1 has none
+            raise ValueError(f"{year} is not a year harmline has reports for")
         try:
             date.fromisocalendar(year, number, 1)
         except ValueError:

@@ -199,3 +199,9 @@ async def test_summaries_are_queued_once_per_week_and_recipient_even_across_rest
     assert await summaries.queue_due() == 0
     await database.close()
     assert len(woken) == 2
+
+
+def test_a_week_outside_the_years_of_reports_is_refused_not_a_crash() -> None:
+    for label in ("0001-W01", "9999-W52"):
+        with pytest.raises(ValueError, match="not a year"):
+            Week.parse(label)
