@@ -46,6 +46,7 @@ from reports.language import LayeredLanguageDetector
 from reports.learned import LearnedClassifier
 from routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK, summary_recipients
 from settings import REGIONAL, ConfigError, Settings, load_settings
+from settings.log import OneLineNonJson, TokenRedactor, install
 from storage import Database, Outbox, ReportStore
 from storage.exports import ExportStore
 from storage.inbox import Inbox
@@ -234,24 +235,37 @@ async def running(application: HarmlineApplication, *, poll_timeout: int = 1) ->
         yield
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, token: str | None = None) -> None:
+    """One format on stderr; ``token`` (and any bot token in a Bot API URL) masked in every line,
+    whichever library logs it (settings/log.py)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Bot API URLs carry the bot token: never log them.
+    # httpx logs every request's URL, which carries the token: masked anyway, and too chatty at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("telegram.request.BaseRequest").addFilter(OneLineNonJson())
+    install(TokenRedactor([token]))
 
 
-def _load(path: str) -> Settings:
+def _load(path: str, *, existing_database: bool = False) -> Settings:
+    """The settings, or one line on stderr and exit 2. With ``existing_database`` (commands that
+    read what the bot stored) the database file must exist; else the folder to create it in."""
+    from storage.database import missing_database
+
     try:
-        return load_settings(path)
+        settings = load_settings(path)
     except ConfigError as error:
         print(f"harmline: config error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+    problem = missing_database(settings.database, create=not existing_database)
+    if problem is not None:
+        print(f"harmline: {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    return settings
 
 
 def command_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.telegram.token)
     application = build_application(settings)
     services = application.bot_data.services
     assert services is not None and services.feed is not None
@@ -266,31 +280,112 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def command_outbox(args: argparse.Namespace) -> int:
-    """Operators: what is pending, delivered and failed, and why the failed ones failed."""
-    settings = _load(args.config)
+    """Operators: the pending and failed deliveries and why (``harmline outbox``), and re-queuing
+    the failed ones once the cause is fixed (``harmline outbox retry REF|--failed``)."""
+    from delivery.requeue import plan_requeue
+    from delivery.worker import IDLE_POLL_SECONDS
+    from storage.database import DatabaseNotFound
+    from storage.outbox import FAILED, PENDING, OutboxEntry
 
-    async def show() -> None:
-        database = Database(settings.database)
+    if not args.config:
+        print("harmline outbox: --config FILE is required", file=sys.stderr)
+        return 2
+    settings = _load(args.config, existing_database=True)
+    retrying = getattr(args, "outbox_command", None) == "retry"
+    now = utc_now()
+    shown = 50
+
+    def when(moment: datetime) -> str:
+        seconds = (moment - now).total_seconds()
+        if seconds <= 0:
+            return "due now"
+        ahead = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 \
+            else f"{seconds / 3600:.1f} h"
+        return f"{moment:%Y-%m-%d %H:%M:%S} UTC (in {ahead})"
+
+    def line(entry: OutboxEntry, tries: str = "") -> str:
+        delivery = entry.delivery
+        # A citizen's chat id is their Telegram identity: never printed.
+        where = delivery.channel if delivery.channel == NOTICE else f"{delivery.channel} {delivery.target}"
+        tries += f"{delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}"
+        return f"  {entry.subject:<11}  to {delivery.contact_name} ({where}), {tries}"
+
+    async def show(outbox: Outbox) -> int:
+        counts = await outbox.counts()
+        print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
+        for state, heading in ((PENDING, "pending, next attempt first"), (FAILED, "failed, newest first")):
+            entries = await outbox.listing(state, shown)
+            if not entries:
+                continue
+            print(f"\n{heading} ({counts.get(state, 0)}):")
+            for entry in entries:
+                delivery = entry.delivery
+                if state == PENDING:
+                    last = f"; last error: {delivery.last_error}" if delivery.last_error else ""
+                    print(f"{line(entry)}; next {when(delivery.next_attempt_at)}{last}")
+                else:
+                    print(f"{line(entry)}: {delivery.last_error or 'no reason recorded'}")
+            if counts.get(state, 0) > len(entries):
+                print(f"  … and {counts[state] - len(entries)} more")
+        if counts.get(FAILED):
+            print(f"\nOnce the cause is fixed: harmline outbox retry REF --config {args.config} "
+                  "(or --failed for every failed delivery)")
+        return 0
+
+    async def retry(outbox: Outbox) -> int:
+        subject: str | None = None if args.failed else args.reference.strip()
+        if subject is not None and not subject.startswith("summary:"):
+            subject = subject.upper()  # as a citizen or contact may have written it
+        failed = await outbox.failed_of(subject)
+        if not failed:
+            if subject is None:
+                print("no failed deliveries: nothing to re-queue")
+                return 0
+            states = await outbox.states_of(subject)
+            if states is None:
+                print(f"harmline outbox retry: no report {subject}", file=sys.stderr)
+            else:
+                have = ", ".join(f"{state} {n}" for state, n in sorted(states.items())) or "none"
+                print(f"harmline outbox retry: {subject} has no failed deliveries (deliveries: {have})",
+                      file=sys.stderr)
+            return 1
+        planned = plan_requeue(failed, settings)
+        requeued = set(await outbox.requeue([plan.change for plan in planned], utc_now()))
+        print(f"re-queued {len(requeued)} failed deliver{'y' if len(requeued) == 1 else 'ies'}, due now (a running "
+              f"bot picks them up within {IDLE_POLL_SECONDS:.0f} s; no restart needed):")
+        for plan in planned:
+            if plan.change.id in requeued:
+                note = f" — {plan.note}" if plan.note else ""
+                print(f"{line(plan.entry, 'failed after ')}: {plan.entry.delivery.last_error}{note}")
+        left = [plan for plan in planned if plan.change.id not in requeued]
+        if left:
+            print("not re-queued (no longer failed, or the new target has this delivery already):")
+            for plan in left:
+                print(line(plan.entry))
+        return 0 if requeued else 1
+
+    async def run() -> int:
+        database = Database(settings.database, create=False)
         await database.open()
         try:
             outbox = Outbox(database)
-            counts = await outbox.counts()
-            print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
-            for delivery in await outbox.failed():
-                subject = f"report {delivery.report_id}" if delivery.report_id else delivery.purpose
-                print(f"failed #{delivery.id} {subject} to {delivery.contact_name} "
-                      f"({delivery.channel}) after {delivery.attempts} attempts: {delivery.last_error}")
+            return await (retry(outbox) if retrying else show(outbox))
         finally:
             await database.close()
 
-    asyncio.run(show())
-    return 0
+    try:
+        return asyncio.run(run())
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
 
 
 def command_check_config(args: argparse.Namespace) -> int:
     settings = _load(args.config)
+    fresh = settings.database != ":memory:" and not Path(settings.database).exists()
     print(f"config OK: countries {', '.join(settings.countries)}, {len(settings.contacts)} contact(s), "
-          f"review {settings.review}, database {settings.database}")
+          f"review {settings.review}, database {settings.database}"
+          + (" (new: harmline run creates it)" if fresh else ""))
     return 0
 
 
@@ -308,7 +403,7 @@ def command_analyze(args: argparse.Namespace) -> int:
 
 def command_summary(args: argparse.Namespace) -> int:
     """Operators: write a week's summary files (message, charts, PDF, CSV) to a folder."""
-    settings = _load(args.config)
+    settings = _load(args.config, existing_database=True)
     scope = args.country.upper()
     if scope not in (*settings.countries, REGIONAL):
         print(f"harmline summary: --country {args.country!r} is not served here; use one of "
@@ -322,10 +417,11 @@ def command_summary(args: argparse.Namespace) -> int:
     recipients = summary_recipients(scope, settings)
     language = args.language or (recipients[0].language if recipients else "en")
 
+    from storage.database import DatabaseNotFound
     from summaries.files import write_files  # matplotlib and fpdf2: only for this command
 
     async def make() -> list[Path]:
-        database = Database(settings.database)
+        database = Database(settings.database, create=False)
         await database.open()
         try:
             summaries = Summaries(database, settings, Outbox(database), Catalogs(), utc_now)
@@ -335,7 +431,11 @@ def command_summary(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     print(f"summary {scope} {week.label} in {language} from {settings.database} …")
-    written = asyncio.run(make())
+    try:
+        written = asyncio.run(make())
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
     for path in written:
         print(f"  wrote {path} ({path.stat().st_size:,} bytes)")
     print(f"done in {time.perf_counter() - started:.1f} s")
@@ -344,7 +444,7 @@ def command_summary(args: argparse.Namespace) -> int:
 
 def command_export(args: argparse.Namespace) -> int:
     """Investigators and CERTs: confirmed reports and their indicators, without reporter data."""
-    settings = _load(args.config)
+    settings = _load(args.config, existing_database=True)
     country = args.country.upper() if args.country else None
     if country is not None and country not in settings.countries:
         print(f"harmline export: --country {args.country!r} is not served here ({', '.join(settings.countries)})",
@@ -356,9 +456,10 @@ def command_export(args: argparse.Namespace) -> int:
         print(f"harmline export: --since {args.since!r} is not a date like 2026-11-01", file=sys.stderr)
         return 2
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    from storage.database import DatabaseNotFound
 
     async def export(handle: BinaryIO) -> int:
-        database = Database(settings.database)
+        database = Database(settings.database, create=False)
         await database.open()
         try:
             records = ExportStore(database).confirmed_since(since, country)
@@ -367,8 +468,12 @@ def command_export(args: argparse.Namespace) -> int:
         finally:
             await database.close()
 
-    with Path(args.out).open("wb") as handle:
-        count = asyncio.run(export(handle))
+    try:
+        with Path(args.out).open("wb") as handle:
+            count = asyncio.run(export(handle))
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
     print(f"exported {count} confirmed report(s) since {since.isoformat()} as {args.format} to {args.out}")
     return 0
 
@@ -394,9 +499,28 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--summaries", default="harmline-demo-summary",
                       help="folder for the weekly summary files the demo makes (default: %(default)s)")
     demo.set_defaults(handler=command_demo)
-    outbox = commands.add_parser("outbox", help="show pending and failed deliveries")
-    outbox.add_argument("--config", required=True)
+    from delivery.worker import IDLE_POLL_SECONDS
+
+    outbox = commands.add_parser(
+        "outbox", help="list pending and failed deliveries (why, next attempt); re-queue failed ones",
+        usage="%(prog)s --config FILE [retry (REF | --failed)]",
+        description="Lists the deliveries waiting or failed, by report reference (or summary), with "
+                    "recipient, channel, attempts, the last reason and the next attempt.")
+    outbox.add_argument("--config", help="TOML configuration file (required)")
     outbox.set_defaults(handler=command_outbox)
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", title="commands")
+    retry = outbox_commands.add_parser(
+        "retry", help="re-queue failed deliveries once their cause is fixed", prog="harmline outbox retry",
+        usage="%(prog)s (REF | --failed) --config FILE",
+        description="Puts failed deliveries back in the outbox: pending, due now, attempts reset (the last "
+                    "reason stays until the next attempt). A contact's chat id or webhook URL is taken from "
+                    "the configuration as it is now, so fix it there first. A running bot picks them up "
+                    f"within {IDLE_POLL_SECONDS:.0f} seconds, without a restart.")
+    retry.add_argument("--config", default=argparse.SUPPRESS, help="TOML configuration file")
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("reference", nargs="?", metavar="REF",
+                       help="a report's reference (MY-7KQ4XP2D), or a summary as listed (summary:TH:2026-W47)")
+    which.add_argument("--failed", action="store_true", help="every failed delivery")
     analyze = commands.add_parser("analyze", help="read JSON lines ({\"text\": …}) on stdin, write language, "
                                                   "category and indicators as JSON lines")
     analyze.set_defaults(handler=command_analyze)

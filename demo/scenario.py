@@ -368,6 +368,7 @@ async def run_demo(keep_database: str | None = None, summary_folder: Path = Path
         receiver_contact = document["contacts"][0]  # type: ignore[index]
         local_contacts[0]["webhook_url"] = receiver_contact["webhook_url"]
         local_contacts[0]["webhook_secret"] = receiver_contact["webhook_secret"]
+        local_contacts[0]["allow_insecure"] = receiver_contact["allow_insecure"]  # the loopback receiver
         return {**document, "contacts": local_contacts, "deployment": {"countries": COUNTRIES},
                 "moderation": {"review": "none", "admins": [ADMIN], "chats": [{"chat_id": MODERATORS_GROUP}]},
                 "moderators": [{"telegram_user_id": MOD_MY, "countries": ["MY"]},

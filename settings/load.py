@@ -8,6 +8,7 @@ without reading a traceback.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -125,6 +126,20 @@ def _url(value: str, key: str) -> str:
     return value
 
 
+# Telegram's rule for setWebhook's secret_token (sent back in X-Telegram-Bot-Api-Secret-Token).
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _secret_token(hook: _Table) -> str | None:
+    value = hook.get("secret_token", str, None)
+    if value is not None and not _SECRET_TOKEN.fullmatch(value):
+        problem = (f"is {len(value)} characters long" if len(value) > 256 or not value
+                   else f"contains {next(c for c in value if not _SECRET_TOKEN.fullmatch(c))!r}")
+        raise ConfigError(f"{hook.key('secret_token')}: {problem}; Telegram accepts 1 to 256 characters, "
+                          "only A-Z, a-z, 0-9, _ and -")
+    return value
+
+
 def _telegram(table: _Table) -> TelegramSettings:
     file_token = table.get("token", str, None)
     token = os.environ.get(TOKEN_ENV) or file_token
@@ -140,8 +155,13 @@ def _telegram(table: _Table) -> TelegramSettings:
             listen=hook.text("listen", "0.0.0.0"),
             port=hook.get("port", int, 8443),
             url_path=hook.text("url_path", "telegram"),
-            secret_token=hook.get("secret_token", str, None),
+            secret_token=_secret_token(hook),
+            allow_insecure=hook.get("allow_insecure", bool, False),
         )
+        if webhook.secret_token is None and not webhook.allow_insecure:
+            raise ConfigError(f"{hook.key('secret_token')}: required: without it anyone who finds the webhook "
+                              "URL can post forged updates (set allow_insecure = true in [telegram.webhook] "
+                              "to accept that)")
     hook.finish()
     settings = TelegramSettings(
         token=token,
@@ -194,8 +214,13 @@ def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
         raise ConfigError(f"{table.key('language')}: {language!r} is not one of {', '.join(LANGUAGES)}")
     webhook_url = table.get("webhook_url", str, None)
     webhook_secret = table.get("webhook_secret", str, None)
+    allow_insecure = table.get("allow_insecure", bool, False)
     if webhook_url is not None:
         _url(webhook_url, table.key("webhook_url"))
+        if urlparse(webhook_url).scheme != "https" and not allow_insecure:
+            raise ConfigError(f"{table.key('webhook_url')}: {webhook_url!r} is not https: reports carry "
+                              "personal evidence, use an https:// URL (or allow_insecure = true in this "
+                              "contact, e.g. for an endpoint on loopback)")
         if not webhook_secret:
             raise ConfigError(f"{table.key('webhook_secret')}: required when webhook_url is set")
     contact = ContactSettings(
@@ -205,6 +230,7 @@ def _contact(table: _Table, countries: tuple[str, ...]) -> ContactSettings:
         telegram_chat_id=table.get("telegram_chat_id", int, None),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
+        allow_insecure=allow_insecure,
         hotline=table.get("hotline", str, None),
         weekly_summary=table.get("weekly_summary", bool, False),
         regional=table.get("regional", bool, False),

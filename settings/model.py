@@ -49,6 +49,8 @@ class WebhookServerSettings:
     port: int = 8443
     url_path: str = "telegram"
     secret_token: str | None = None
+    # Accept a webhook without secret_token (anyone who finds the URL could post updates).
+    allow_insecure: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class ContactSettings:
     telegram_chat_id: int | None = None
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    allow_insecure: bool = False  # accept an http:// webhook_url (a loopback or test endpoint)
     hotline: str | None = None  # the number citizens are told to call (/check, advice)
     weekly_summary: bool = False  # receives its country's weekly summary
     regional: bool = False  # receives the regional summary (every served country side by side)

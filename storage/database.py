@@ -7,7 +7,9 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import aiosqlite
 
@@ -19,6 +21,43 @@ Row = sqlite3.Row
 Work = Callable[["Transaction"], Any]
 
 
+class DatabaseNotFound(Exception):
+    """The database file, or the folder to create it in, does not exist; the message names
+    ``storage.database`` and the resolved path, in one line."""
+
+
+def missing_database(path: str, *, create: bool) -> str | None:
+    """Why ``path`` cannot be opened as harmline's database, in one line naming storage.database and
+    the resolved path; None if it can. Without ``create`` the file must exist; with it, its folder."""
+    if path == ":memory:":
+        return None
+    file = Path(path).resolve()
+    if file.is_dir():
+        return f"storage.database: {file} is a folder, not a database file"
+    if file.exists():
+        return None
+    if not create:
+        return f"storage.database: {file} does not exist (check the path; harmline run creates it on first start)"
+    if not file.parent.is_dir():
+        return f"storage.database: cannot create {file}: the folder {file.parent} does not exist"
+    return None
+
+
+def _connect_target(path: str, create: bool) -> tuple[str, bool, str | None]:
+    """What to hand to sqlite3.connect (the name, whether it is a URI) and the resolved path when
+    a new file will be created; :class:`DatabaseNotFound` if it cannot be opened."""
+    problem = missing_database(path, create=create)
+    if problem is not None:
+        raise DatabaseNotFound(problem)
+    if path == ":memory:":
+        return path, False, None
+    file = Path(path).resolve()
+    if create:
+        return path, False, None if file.exists() else str(file)
+    # mode=rw: SQLite itself refuses to create the file, should it vanish after the check.
+    return f"file:{quote(str(file))}?mode=rw", True, None
+
+
 class Database:
     """Owns the connection. Writes are units of work run in order by one writer task, so a
     transaction of one task (a handler) never interleaves with another's (the delivery worker).
@@ -28,8 +67,12 @@ class Database:
     unit that raises is rolled back alone). No caller hears of its unit before the COMMIT.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, create: bool = True) -> None:
+        """``create=False`` (operator commands reading an existing database): :meth:`open` refuses a
+        file that does not exist instead of creating an empty one. ``create=True`` (the bot) makes
+        the file on first start, in a folder that must exist."""
         self.path = path
+        self.create = create
         self._connection: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()  # one batch, or one read, at a time on the connection
         self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
@@ -37,8 +80,19 @@ class Database:
         self._writer: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
+        """Connect and migrate. :class:`DatabaseNotFound` if the file (``create=False``) or its
+        folder (``create=True``) does not exist."""
+        target, uri, new = _connect_target(self.path, self.create)
         # isolation_level=None: no implicit transactions; the writer issues BEGIN and COMMIT.
-        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            connection = await aiosqlite.connect(target, isolation_level=None, uri=uri)
+        except sqlite3.OperationalError:
+            problem = missing_database(self.path, create=self.create)
+            if problem is None:
+                raise
+            raise DatabaseNotFound(problem) from None
+        if new:
+            log.info("created a new database at %s", new)
         connection.row_factory = sqlite3.Row
         for pragma in (
             "PRAGMA journal_mode=WAL",

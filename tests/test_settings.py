@@ -65,6 +65,31 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
          "contacts[0].regional: summaries are sent in Telegram; set telegram_chat_id as well"),
         (lambda d: (d["moderation"].update(review="before_forward"), d.update(moderators=[])),
          "moderators: review = \"before_forward\" but nobody reviews MY"),
+        # A webhook anyone could post to, and evidence sent in clear: refused unless asked for.
+        (lambda d: d["telegram"].update(webhook={"url": "https://bot.example.org/telegram"}),
+         "telegram.webhook.secret_token: required: without it anyone who finds the webhook URL can post "
+         "forged updates"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://bot.example.org/telegram", "allow_insecure": False}),
+         "telegram.webhook.secret_token: required"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://b.example/t", "secret_token": "two words"}),
+         "telegram.webhook.secret_token: contains ' '; Telegram accepts 1 to 256 characters, only A-Z, a-z, "
+         "0-9, _ and -"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://b.example/t", "secret_token": "s3cret!"}),
+         "telegram.webhook.secret_token: contains '!'"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://b.example/t", "secret_token": "x" * 257}),
+         "telegram.webhook.secret_token: is 257 characters long"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://b.example/t", "secret_token": ""}),
+         "telegram.webhook.secret_token: is 0 characters long"),
+        (lambda d: d["telegram"].update(webhook={"url": "https://b.example/t", "allow_insecure": "yes"}),
+         "telegram.webhook.allow_insecure: expected true or false"),
+        (lambda d: d["contacts"][0].update(webhook_url="http://nsrc.example.gov.my/harmline", webhook_secret="k"),
+         "contacts[0].webhook_url: 'http://nsrc.example.gov.my/harmline' is not https: reports carry personal "
+         "evidence, use an https:// URL"),
+        (lambda d: d["contacts"].append({"country": "MY", "name": "CERT", "webhook_url": "http://127.0.0.1:9/h",
+                                         "webhook_secret": "k", "allow_insecure": False}),
+         "contacts[1].webhook_url: 'http://127.0.0.1:9/h' is not https"),
+        (lambda d: d["contacts"][0].update(webhook_url="https://c.example/h", webhook_secret="k", allow_insecure=1),
+         "contacts[0].allow_insecure: expected true or false"),
     ],
 )
 def test_a_broken_config_names_the_key_and_the_problem(change, message: str, tmp_path: Path,
@@ -92,3 +117,43 @@ def test_start_up_with_a_broken_file_prints_one_line_and_exits_2(tmp_path: Path)
 def test_redirect_chat_makes_contacts_optional(tmp_path: Path) -> None:
     document = config(str(tmp_path / "db.sqlite"), contacts=[], delivery={"redirect_chat_id": -100999})
     assert parse_settings(document).delivery.redirect_chat_id == -100999
+
+
+def test_a_webhook_with_a_secret_token_as_telegram_allows_it_is_accepted(tmp_path: Path) -> None:
+    for secret in ("s", "A-Za-z0-9_-", "x" * 256):
+        document = config(str(tmp_path / "db.sqlite"))
+        document["telegram"]["webhook"] = {"url": "https://bot.example.org/telegram", "secret_token": secret}
+        webhook = parse_settings(document).telegram.webhook
+        assert webhook is not None and webhook.secret_token == secret and webhook.allow_insecure is False
+
+
+def test_allow_insecure_accepts_a_webhook_without_secret_and_an_http_contact(tmp_path: Path) -> None:
+    document = config(str(tmp_path / "db.sqlite"))
+    document["telegram"]["webhook"] = {"url": "https://bot.example.org/telegram", "allow_insecure": True}
+    document["contacts"][0].update(webhook_url="http://127.0.0.1:8080/hook", webhook_secret="k", allow_insecure=True)
+    settings = parse_settings(document)
+    assert settings.telegram.webhook is not None and settings.telegram.webhook.secret_token is None
+    assert settings.telegram.webhook.allow_insecure is True
+    assert settings.contacts[0].webhook_url == "http://127.0.0.1:8080/hook" and settings.contacts[0].allow_insecure
+    # https needs nothing more; allow_insecure is off unless written.
+    document["contacts"][0].update(webhook_url="https://nsrc.example.gov.my/h")
+    del document["contacts"][0]["allow_insecure"]
+    assert parse_settings(document).contacts[0].allow_insecure is False
+
+
+def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) -> None:
+    """Every optional key harmline.example.toml shows commented out works when an operator uncomments it."""
+    lines = []
+    for line in (ROOT / "harmline.example.toml").read_text(encoding="utf-8").splitlines():
+        body = line.removeprefix("# ")
+        if line.startswith("# ") and (body.startswith("[") or " = " in body.split("#")[0]):
+            line = body
+        lines.append(line)
+    path = tmp_path / "harmline.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.telegram.webhook is not None and settings.telegram.webhook.secret_token == "a-long-random-string"
+    assert settings.telegram.webhook.allow_insecure is False
+    assert settings.contacts[0].webhook_url == "https://nsrc.example.gov.my/harmline"
+    assert settings.delivery.redirect_chat_id == -100999
+    assert settings.moderator_chats[0].chat_id == -1001234567890
