@@ -99,7 +99,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         .context_types(ContextTypes(context=HarmlineContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerChatOrderedProcessor(services.feed.processed))
+        .concurrent_updates(PerChatOrderedProcessor(services.feed))
         .build()
     )
     application.bot_data.services = services

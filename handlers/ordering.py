@@ -8,8 +8,8 @@ before it, or handle an answer before its question. Keying a lock by chat gives 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
@@ -17,31 +17,40 @@ from telegram.ext import BaseUpdateProcessor
 MAX_CONCURRENT_UPDATES = 64
 
 
-class PerChatOrderedProcessor(BaseUpdateProcessor):
-    """``processed(update)`` is awaited once the handlers are through with an update (not when its
-    processing was cancelled by a shutdown): the durable intake's mark that it needs no replay."""
+class UpdateTracker(Protocol):
+    """Told when the handlers start on an update, and when they are through with it (not when
+    its processing was cancelled by a shutdown): the durable intake's bookkeeping."""
 
-    def __init__(self, processed: Callable[[object], Awaitable[None]],
-                 max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    async def starting(self, update: object) -> None: ...
+
+    async def processed(self, update: object) -> None: ...
+
+
+class PerChatOrderedProcessor(BaseUpdateProcessor):
+    def __init__(self, tracker: UpdateTracker, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self.processed = processed
+        self.tracker = tracker
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await self._tracked(update, coroutine)
         else:
-            await self._in_chat_order(chat.id, coroutine)
-        await self.processed(update)
+            await self._in_chat_order(chat.id, update, coroutine)
+        await self.tracker.processed(update)
 
-    async def _in_chat_order(self, key: int, coroutine: Awaitable[Any]) -> None:
+    async def _tracked(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.tracker.starting(update)
+        await coroutine
+
+    async def _in_chat_order(self, key: int, update: object, coroutine: Awaitable[Any]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await self._tracked(update, coroutine)
         finally:
             # Forget a chat's lock once nobody holds or waits for it, so memory stays flat.
             self._waiting[key] -= 1

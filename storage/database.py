@@ -111,8 +111,7 @@ class Database:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
             self._writer = None
-        for _, future in self._pending:
-            future.set_exception(RuntimeError("the database was closed before this write ran"))
+        _fail(self._pending, "the database was closed before this write ran")
         self._pending = []
         if self._connection is not None:
             await self._connection.close()
@@ -149,6 +148,9 @@ class Database:
                     # _execute is used here and only here (versions pinned in pyproject.toml).
                     outcomes = await connection._execute(  # type: ignore[no-untyped-call]
                         _run_batch, connection._conn, [work for work, _ in batch])
+            except asyncio.CancelledError:  # closing: whether the batch was stored is not known
+                _fail(batch, "the database was closed while this write ran")
+                raise
             except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch was stored
                 outcomes = [(False, error)] * len(batch)
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
@@ -192,6 +194,12 @@ class Database:
                            " VALUES (?, ?, CURRENT_TIMESTAMP)", (version, name))
 
             await self.run(apply)
+
+
+def _fail(units: list[tuple[Work, asyncio.Future[Any]]], why: str) -> None:
+    for _, future in units:
+        if not future.done():  # its caller may have been cancelled meanwhile
+            future.set_exception(RuntimeError(why))
 
 
 def _run_batch(connection: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:

@@ -2,8 +2,9 @@
 
 A row is ``pending`` from the moment it is stored until its processing ended, then ``done``
 (processed, whatever the handlers made of it), ``skipped`` (python-telegram-bot cannot read it)
-or ``abandoned`` (its processing never finished in ``MAX_REPLAYS`` starts: a poison update must
-not take the bot down at every start). The payload is erased when a row leaves ``pending``.
+or ``abandoned`` (the handlers began on it after ``MAX_REPLAYS`` restarts and never finished: a
+poison update must not take the bot down at every start). The payload is erased when a row is
+done or skipped; an abandoned row keeps it a week, for the operator to look at.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from storage.codec import to_text
 from storage.database import Database, Transaction
 
 PENDING, DONE, SKIPPED, ABANDONED = "pending", "done", "skipped", "abandoned"
-# Starts in which a stored update is handed to the handlers before it is given up.
-MAX_REPLAYS = 3
+# Times the handlers may begin on a replayed update (and not finish: the process died) before it
+# is given up. Only a begun handling counts, so starts killed before reaching it lose nothing.
+MAX_REPLAYS = 5
 
 
 @dataclass(frozen=True)
 class StoredUpdate:
     update_id: int
     payload: str  # the update's JSON exactly as Telegram sent it
+    replays: int = 0  # times the handlers began on it after a restart (and the process died)
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,25 @@ class Inbox:
             (state, to_text(now), update_id, PENDING)))
 
     async def replay(self, now: datetime) -> Replay:
-        """At start-up: the updates stored but not processed before the last stop, oldest first.
-        Each start counts; past ``MAX_REPLAYS`` an update is abandoned."""
+        """At start-up: the updates stored but not processed before the last stop, oldest first;
+        those begun ``MAX_REPLAYS`` times after restarts are abandoned instead."""
         def work(tx: Transaction) -> Replay:
-            tx.execute("UPDATE inbox SET replays = replays + 1 WHERE state = ?", (PENDING,))
             abandoned = [int(row["update_id"]) for row in tx.fetch_all(
-                "SELECT update_id FROM inbox WHERE state = ? AND replays > ? ORDER BY update_id",
+                "SELECT update_id FROM inbox WHERE state = ? AND replays >= ? ORDER BY update_id",
                 (PENDING, MAX_REPLAYS))]
-            tx.execute("UPDATE inbox SET state = ?, payload = '', handled_at = ? WHERE state = ? AND replays > ?",
+            tx.execute("UPDATE inbox SET state = ?, handled_at = ? WHERE state = ? AND replays >= ?",
                        (ABANDONED, to_text(now), PENDING, MAX_REPLAYS))
-            rows = tx.fetch_all("SELECT update_id, payload FROM inbox WHERE state = ? ORDER BY update_id", (PENDING,))
-            return Replay([StoredUpdate(int(row["update_id"]), row["payload"]) for row in rows], abandoned)
+            rows = tx.fetch_all("SELECT update_id, payload, replays FROM inbox WHERE state = ? ORDER BY update_id",
+                                (PENDING,))
+            return Replay([StoredUpdate(int(row["update_id"]), row["payload"], int(row["replays"])) for row in rows],
+                          abandoned)
 
         return await self.database.run(work)
+
+    async def begin_replay(self, update_id: int) -> None:
+        """The handlers begin on a replayed update (committed before they do)."""
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE inbox SET replays = replays + 1 WHERE update_id = ?", (update_id,)))
 
     async def forget_before(self, moment: datetime) -> int:
         """Drop handled rows received before ``moment`` (Telegram redelivers for a day at most)."""

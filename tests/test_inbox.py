@@ -52,16 +52,19 @@ async def test_the_inbox_stores_an_update_once_replays_in_order_and_gives_up_a_p
         assert [u.update_id for u in again] == [9]
 
         await inbox.finish(5, DONE, NOW)
-        replay = await inbox.replay(NOW)
-        assert [u.update_id for u in replay.updates] == [7, 9] and replay.abandoned == []
-        for _ in range(MAX_REPLAYS - 1):
-            await inbox.replay(NOW)
-        # 7 and 9 were handed to the handlers at MAX_REPLAYS starts and never finished: given up.
+        # Starts killed before the handlers began on anything count for nothing.
+        for _ in range(MAX_REPLAYS + 2):
+            replay = await inbox.replay(NOW)
+            assert [u.update_id for u in replay.updates] == [7, 9] and replay.abandoned == []
+        # 7 is what kills the process: begun after MAX_REPLAYS restarts and never finished.
+        for _ in range(MAX_REPLAYS):
+            await inbox.begin_replay(7)
         last = await inbox.replay(NOW)
-        assert last.updates == [] and last.abandoned == [7, 9]
-        assert await inbox.counts() == {DONE: 1, ABANDONED: 2}
-        payloads = await database.fetch_all("SELECT payload FROM inbox")
-        assert {row["payload"] for row in payloads} == {""}  # names and texts do not stay once handled
+        assert [u.update_id for u in last.updates] == [9] and last.abandoned == [7]
+        assert await inbox.counts() == {DONE: 1, ABANDONED: 1, PENDING: 1}
+        payloads = {row["update_id"]: row["payload"] for row in await database.fetch_all("SELECT * FROM inbox")}
+        # Names and texts do not stay once handled; a poison update is kept for the operator.
+        assert payloads == {5: "", 7: '{"update_id": 7}', 9: '{"update_id": 9}'}
     finally:
         await database.close()
 
@@ -237,3 +240,33 @@ async def test_a_lone_surrogate_in_an_update_does_not_stop_the_bot_taking_report
         await local.server.wait_for_messages(after.id, 1)
         report = await local.services.reports.find(reference_in(ack))
     assert report is not None and report.messages[0].text == "prize claim \ufffd pay now 0123456789"
+
+
+async def test_at_start_a_suspect_update_goes_first_and_alone_and_a_poison_update_is_given_up(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "h.db"
+    database = Database(str(path))
+    await database.open()
+    inbox = Inbox(database)
+    updates = [message_update(61, 7101, "Ordinary report: fake courier SMS"),
+               message_update(62, 7102, "Suspect: begun once after a restart, the process died"),
+               message_update(63, 7103, "Poison: the process died every time it was handled")]
+    await inbox.store([StoredUpdate(u["update_id"], json.dumps(u)) for u in updates], NOW)
+    await inbox.begin_replay(62)
+    for _ in range(MAX_REPLAYS):
+        await inbox.begin_replay(63)
+    await database.close()
+
+    caplog.set_level(logging.INFO)
+    async with LocalDeployment(str(path)) as local:
+        await local.server.wait_for_messages(7101, 1)
+        await local.server.wait_for_messages(7102, 1)
+        await local.server.wait_idle()
+        order = [m.chat_id for m in local.server.sent if m.chat_id in (7101, 7102, 7103)]
+        counts = await local.services.inbox.counts()
+    assert order == [7102, 7101]  # the suspect alone first; the poison never handled
+    assert counts == {DONE: 2, ABANDONED: 1}
+    [warning] = [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
+    assert warning.startswith("update 63 abandoned")
+    kept = await rows(path, "SELECT payload FROM inbox WHERE update_id = 63")
+    assert "Poison" in kept[0]["payload"]  # for the operator to look at

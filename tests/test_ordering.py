@@ -21,11 +21,18 @@ async def test_same_chat_in_order_other_chats_concurrently() -> None:
     finished: list[str] = []
     processed: list[tuple[int, int]] = []  # (update id, how many works had finished by then)
 
-    async def mark(done: object) -> None:
-        assert isinstance(done, Update)
-        processed.append((done.update_id, len(finished)))
+    started: list[tuple[int, int]] = []  # (update id, how many works had finished when it started)
 
-    processor = PerChatOrderedProcessor(mark)
+    class Tracker:
+        async def starting(self, update: object) -> None:
+            assert isinstance(update, Update)
+            started.append((update.update_id, len(finished)))
+
+        async def processed(self, update: object) -> None:
+            assert isinstance(update, Update)
+            processed.append((update.update_id, len(finished)))
+
+    processor = PerChatOrderedProcessor(Tracker())
 
     async def work(name: str, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -38,6 +45,8 @@ async def test_same_chat_in_order_other_chats_concurrently() -> None:
             processor.process_update(update(3, 200), work("B1 fast", 0.0)),
         )
     assert finished == ["B1 fast", "A1 slow", "A2 fast"]
-    # Each update is marked processed once its own work is through, never before.
+    # Each update is marked processed once its own work is through, never before; A2 starts only
+    # once A1 is through (its chat's turn), the others at once.
     assert sorted(processed) == [(1, 2), (2, 3), (3, 1)]
+    assert sorted(started) == [(1, 0), (2, 2), (3, 0)]
     assert processor._locks == {}  # no lock kept for chats with nothing in flight

@@ -11,6 +11,7 @@ after its work was stored changes nothing twice (and its reply is given again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -19,13 +20,15 @@ from datetime import datetime
 
 from telegram import Bot, Update
 
-from storage.inbox import DONE, SKIPPED, Inbox, StoredUpdate
+from storage.inbox import DONE, MAX_REPLAYS, SKIPPED, Inbox, StoredUpdate
 
 log = logging.getLogger(__name__)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Times an update whose handling met a passing Telegram failure (no network, flood control) is
 # handled again in this process; after that it waits for the next start.
 MAX_RETRIES = 5
+# How long start-up waits for one suspect update to be handled before it goes on.
+SUSPECT_WAIT_SECONDS = 30.0
 
 
 def update_id_of(payload: object) -> int | None:
@@ -51,6 +54,8 @@ class UpdateFeed:
         self._retries: dict[int, int] = {}  # update id -> times handled again so far
         self._again: dict[int, float] = {}  # update id -> seconds to wait before handling it again
         self._waiting: set[asyncio.Task[None]] = set()
+        self._replayed: set[int] = set()  # replayed at start-up, not yet begun on
+        self._ended: dict[int, asyncio.Event] = {}  # suspects replayed alone: set when handled
 
     async def accept(self, payloads: Sequence[object]) -> None:
         """Store the updates (one commit), then queue those not seen before. Only once this has
@@ -66,14 +71,27 @@ class UpdateFeed:
             await self._queue(update)
 
     async def replay(self) -> int:
-        """Queue the updates a stop or crash left stored but unprocessed (before any new one)."""
+        """Queue the updates a stop or crash left stored but unprocessed (before any new one).
+
+        Those the handlers already began on after an earlier restart (suspects: one of them may be
+        what kills the process) go first and one at a time, so that only the update in hand when
+        the process dies counts towards giving it up — not the dozens handled beside it."""
         replay = await self.inbox.replay(self.clock())
         for update_id in replay.abandoned:
-            log.warning("update %d abandoned: its processing did not finish in several starts", update_id)
-        for update in replay.updates:
-            await self._queue(update)
+            log.warning("update %d abandoned: the bot stopped while handling it after %d restarts (kept a week "
+                        "in the inbox table)", update_id, MAX_REPLAYS)
         if replay.updates:
             log.info("processing %d update(s) received before the last stop", len(replay.updates))
+        for update in replay.updates:
+            self._replayed.add(update.update_id)
+        for update in (u for u in replay.updates if u.replays):
+            self._ended[update.update_id] = ended = asyncio.Event()
+            if await self._queue(update):
+                with contextlib.suppress(TimeoutError):  # a handler waiting on Telegram: let the rest go on
+                    await asyncio.wait_for(ended.wait(), SUSPECT_WAIT_SECONDS)
+            self._ended.pop(update.update_id, None)
+        for update in (u for u in replay.updates if not u.replays):
+            await self._queue(update)
         return len(replay.updates)
 
     def retry_later(self, update: Update, seconds: float) -> bool:
@@ -87,11 +105,21 @@ class UpdateFeed:
         self._again[update.update_id] = seconds
         return True
 
+    async def starting(self, update: object) -> None:
+        """The handlers begin on ``update``: a replayed one counts towards giving it up (if it is
+        what kills the process, it must not do so at every start)."""
+        if isinstance(update, Update) and update.update_id in self._replayed:
+            self._replayed.discard(update.update_id)
+            await self.inbox.begin_replay(update.update_id)
+
     async def processed(self, update: object) -> None:
         """The handlers are through with ``update``: it leaves the inbox, unless it is to be
         handled again (it stays pending, so a stop meanwhile replays it at the next start)."""
         if not isinstance(update, Update):
             return
+        ended = self._ended.get(update.update_id)
+        if ended is not None:
+            ended.set()
         seconds = self._again.pop(update.update_id, None)
         if seconds is None:
             self._retries.pop(update.update_id, None)
@@ -105,7 +133,8 @@ class UpdateFeed:
         await asyncio.sleep(seconds)
         await self.queue.put(update)
 
-    async def _queue(self, stored: StoredUpdate) -> None:
+    async def _queue(self, stored: StoredUpdate) -> bool:
+        """Hand the update to the handlers; False if it cannot be read (marked skipped)."""
         try:
             update = Update.de_json(json.loads(stored.payload), self.bot)
         except Exception as error:  # reading foreign data: any failure means "unreadable"
@@ -113,8 +142,9 @@ class UpdateFeed:
             log.warning("update %d skipped: python-telegram-bot cannot read it (%s: %s)", stored.update_id,
                         type(error).__name__, str(error)[:200])
             await self._finish(stored.update_id, SKIPPED)
-            return
+            return False
         await self.queue.put(update)
+        return True
 
     async def _finish(self, update_id: int, state: str) -> None:
         try:
