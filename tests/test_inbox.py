@@ -31,6 +31,21 @@ def message_update(update_id: int, user_id: int, text: str, *, message_id: int =
         "chat": {"id": user_id, "type": "private", "first_name": "Citizen"}}}
 
 
+def fail_first_store(monkeypatch: pytest.MonkeyPatch, error: str) -> list[int]:
+    """The inbox's first store fails as SQLite does (disk full, I/O); returns a count of failures."""
+    failures = [0]
+    store = Inbox.store
+
+    async def failing_once(self: Inbox, updates: list[StoredUpdate], now: datetime) -> list[StoredUpdate]:
+        if failures[0] == 0:
+            failures[0] += 1
+            raise sqlite3.OperationalError(error)
+        return await store(self, updates, now)
+
+    monkeypatch.setattr(Inbox, "store", failing_once)
+    return failures
+
+
 async def rows(database_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
     database = Database(str(database_path))
     await database.open()
@@ -147,23 +162,13 @@ async def test_an_update_python_telegram_bot_cannot_read_is_skipped_once_and_the
 
 async def test_polling_confirms_updates_only_once_they_are_stored(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    failures = 0
-    store = Inbox.store
-
-    async def failing_once(self: Inbox, updates: list[StoredUpdate], now: datetime) -> list[StoredUpdate]:
-        nonlocal failures
-        if failures == 0:
-            failures += 1
-            raise sqlite3.OperationalError("disk I/O error")
-        return await store(self, updates, now)
-
-    monkeypatch.setattr(Inbox, "store", failing_once)
+    failures = fail_first_store(monkeypatch, "disk I/O error")
     async with LocalDeployment(str(tmp_path / "h.db")) as local:
         citizen = local.server.user(7005, "Ben", language_code="en")
         citizen.send_text("They said I won an iPhone, pay shipping first")
         await asyncio.sleep(0.5)
         # Not stored, so not confirmed: the update is still Telegram's, and nothing was answered.
-        assert failures == 1 and local.server.pending_updates == 1
+        assert failures == [1] and local.server.pending_updates == 1
         assert local.server.messages_to(citizen.id) == []
         [ack] = await local.server.wait_for_messages(citizen.id, 1, timeout=10)
         await local.server.wait_idle()
@@ -175,17 +180,7 @@ async def test_polling_confirms_updates_only_once_they_are_stored(tmp_path: Path
 async def test_the_webhook_answers_200_only_for_a_stored_update_and_400_for_garbage(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     port = _free_port()
-    failures = 0
-    store = Inbox.store
-
-    async def failing_once(self: Inbox, updates: list[StoredUpdate], now: datetime) -> list[StoredUpdate]:
-        nonlocal failures
-        if failures == 0:
-            failures += 1
-            raise sqlite3.OperationalError("database or disk is full")
-        return await store(self, updates, now)
-
-    monkeypatch.setattr(Inbox, "store", failing_once)
+    fail_first_store(monkeypatch, "database or disk is full")
     hook = f"http://127.0.0.1:{port}/hook"
 
     def with_webhook(document: dict[str, Any]) -> dict[str, Any]:
