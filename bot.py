@@ -266,16 +266,19 @@ def _load(path: str, *, existing_database: bool = False) -> Settings:
 def command_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
     configure_logging(settings.log_level, settings.telegram.token)
-    application = build_application(settings)
-    services = application.bot_data.services
-    assert services is not None and services.feed is not None
-    log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
     try:
+        # Loading the classifier takes a moment; Ctrl-C meanwhile is a stop, not a crash.
+        application = build_application(settings)
+        services = application.bot_data.services
+        assert services is not None and services.feed is not None
+        log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
         asyncio.run(updates.serve(application, services.feed, update_source(application),
                                   settings.telegram.base_url))
     except StartupError as error:
         log.error("cannot start: %s", error)
         return 2
+    except KeyboardInterrupt:  # before serve() handles SIGINT itself
+        log.info("stopped while starting")
     return 0
 
 
