@@ -13,11 +13,19 @@ from reports.intake import reply_language
 
 
 async def user_language(update: Update, context: HarmlineContext) -> str:
+    """The citizen's /language choice; else, as for their reports, the language their latest
+    report was written in when it was detected confidently; else Telegram's language_code."""
     user = update.effective_user
     if user is None:
         return reply_language(None, None, None)
-    reporter = await context.services.reports.reporter(user.id)
-    return reply_language(reporter.language if reporter else None, user.language_code, None)
+    reports = context.services.reports
+    reporter = await reports.reporter(user.id)
+    if reporter is None or reporter.language:
+        return reply_language(reporter.language if reporter else None, user.language_code, None)
+    latest = await reports.of_reporter(user.id, limit=1)
+    if not latest:
+        return reply_language(None, user.language_code, None)
+    return reply_language(None, user.language_code, latest[0].detected_language, latest[0].language_confidence or 0.0)
 
 
 async def on_language_command(update: Update, context: HarmlineContext) -> None:

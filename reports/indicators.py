@@ -356,13 +356,15 @@ _ASEAN_CODES = sorted((str(phonenumbers.country_code_for_region(r)) for r in ASE
 _INTERNATIONAL = re.compile(
     rf"(?<![\d+\w])(?P<prefix>\+|00)?\s?(?P<cc>{'|'.join(_ASEAN_CODES)})[ \-.]?(?:\(0\)\s?)?"
     r"(?P<rest>\d(?:[ \-.]?\d){6,11})(?![\d])")
+# "us" alone is no currency: "message us 0917…", "contact us +63…" are phones. US dollars are
+# "US$ 500" (the "$"), "USD 500" or "US 500 dollars" (the word after the number).
 _CURRENCY_BEFORE = re.compile(
-    r"(?:\b(?:rp|rm|php|usd|sgd|thb|vnd|mmk|idr|myr|bnd|khr|lak|riel|kip|ks|k|b|s|us|baht|peso|pesos|ringgit|"
+    r"(?:\b(?:rp|rm|php|usd|sgd|thb|vnd|mmk|idr|myr|bnd|khr|lak|riel|kip|ks|k|b|s|baht|peso|pesos|ringgit|"
     r"rupiah|dong|kyat|usdt)\.?|[₱$฿₫៛₭€¥£元]|(?<![^\W\d_])đ)\s*[:=]?\s*$",
     re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(
     r"^\s*(?:(?:rp|rm|php|usd|sgd|thb|vnd|mmk|idr|myr|bnd|khr|lak|riel|kip|ks|k|baht|peso|pesos|ringgit|rupiah|"
-    r"dong|đồng|dongs|kyat|juta|jt|rb|ribu|triệu|trieu|tr|nghìn|ngàn|usdt)\b|[₱$฿₫៛₭元块]|đ(?![^\W\d_])|บาท|ริงกิต|ရှင်|ကျပ်|រៀល|ກີບ)",
+    r"dong|đồng|dongs|kyat|juta|jt|rb|ribu|triệu|trieu|tr|nghìn|ngàn|usdt|dollars?|dolar|dólares|dólar)\b|[₱$฿₫៛₭元块]|đ(?![^\W\d_])|บาท|ริงกิต|ရှင်|ကျပ်|រៀល|ກີບ)",
     re.IGNORECASE)
 _CODE_BEFORE = re.compile(
     r"(?:\b(?:otp|tac|pin|kod|kode|code|codes|mã|ma|verification|verifikasi|pengesahan)\b|รหัส|验证码|驗證碼|代码|"
@@ -376,7 +378,11 @@ _PHONE_CUE = re.compile(
     r"|điện thoại|tawag|text)\b|โทร|ติดต่อ|电话|電話|致电|ဖုန်း|ទូរស័ព្ទ|ទាក់ទង|ໂທ",
     re.IGNORECASE)
 _DATE = re.compile(r"^\s*(?:\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}[/.\-]\d{1,2})\s*$")
-_TIME_OR_DATE_AROUND = re.compile(r"[/:]\s*$")
+# A number against a digit across "/" or ":" is part of a date, a time or a ratio ("12/11/2025",
+# "10:30"); a colon after a word ("Viber:0917…", "WA:0812…") or closing a number ("From 0917…:")
+# is only punctuation.
+_DATE_OR_TIME_BEFORE = re.compile(r"(?:/|\d\s*:)\s*$")
+_DATE_OR_TIME_AFTER = re.compile(r"^\s*(?:/|:\s*\d)")
 
 # --- social handles -------------------------------------------------------------------------------
 
@@ -457,7 +463,7 @@ def _not_a_phone(text: str, start: int, end: int) -> bool:
     account = _ACCOUNT_BEFORE.search(before)
     if _CODE_BEFORE.search(before) or (account is not None and not _PHONE_CUE.search(account.group("gap"))):
         return True
-    if _DATE.match(text[start:end]) or (before.endswith(("/", ":")) or after.startswith(("/", ":"))):
+    if _DATE.match(text[start:end]) or _DATE_OR_TIME_BEFORE.search(before) or _DATE_OR_TIME_AFTER.match(after):
         return True
     return bool(re.match(r"^[.,]\d", after))  # a decimal amount cut short (1.500.000,00)
 

@@ -12,6 +12,9 @@
    answers pass through the Malay/Indonesian and Tetum word tests again.
 5. Priors: Telegram's ``language_code`` when the text is too short or undecided, and the
    report's country between Malay and Indonesian (Malaysia/Brunei/Singapore → Malay).
+
+Links and e-mail addresses say nothing about the language ("com" is Portuguese for "with"): they
+are taken out before any layer looks at the text, so a text that is only a link is undetermined.
 """
 
 from __future__ import annotations
@@ -40,6 +43,30 @@ _SCRIPTS = {
 # Letters only Vietnamese uses among the region's Latin-script languages.
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Links (also defanged: hxxps://, example[.]com) and e-mail addresses, found per word. Bare domains
+# only with a common generic suffix, or a country suffix behind a second level ("go.id", "com.my")
+# or before a path ("s.id/x"), so that "ok.lah" or "Mr.Tan" stay words.
+_DOT = r"(?:\.|\[\.\]|\(\.\)|\[dot\]|\(dot\))"
+_LINK = re.compile(
+    r"(?:h(?:tt|xx)ps?|ftp|fxp)(?::|\[:\])//"
+    rf"|^\W*www{_DOT}"
+    rf"|(?:@|\[@\]|\(@\)|\[at\]|\(at\))[\w-]+{_DOT}\w"
+    rf"|\w{_DOT}(?:com|net|org|info|biz|xyz|top|site|online|shop|store|vip|club|app|io|ly|me|cc|gd|link|live"
+    r"|asia|icu|pw|ws|fun|bet|win|cash|loan|pro|cloud|space|website|tk|ml|ga|cf|gq)(?![\w-])"
+    rf"|\w{_DOT}(?:com|co|go|or|net|gov|edu|org|ac|web|biz|in){_DOT}[a-z]{{2}}(?![\w-])"
+    rf"|\w{_DOT}[a-z]{{2}}/",
+    re.IGNORECASE)
+# Cheap test whether a text may hold a link at all (most hold none).
+_MAY_LINK = re.compile(rf"\w{_DOT}\w|@|\[at\]|\(at\)|//", re.IGNORECASE)
+# Links are runs of printable ASCII not glued to a Latin letter before them: Thai, Lao, Khmer, Burmese
+# or Chinese written against a link without a space stays, and so do Vietnamese words ("tại:bit.ly/x").
+_ASCII_RUN = re.compile(r"(?<![A-Za-z\u00C0-\u024F\u1E00-\u1EFF])[!-~]+")
+
+
+def _without_links(text: str) -> str:
+    if not _MAY_LINK.search(text):
+        return text
+    return _ASCII_RUN.sub(lambda run: " " if _LINK.search(run.group()) else run.group(), text)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -54,7 +81,9 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
                  "our their them its there here all when then so about into money account bank"),
     "ms": _words("saya anda yang dan untuk ini itu dengan tidak ke di dari kami mereka sudah telah akan ada dia "
                  "minta kena tipu beri hari juga lagi sini sana mana kalau tapi atau pada oleh sebab jadi baru "
-                 "orang cuma hanya semua dah kat nak ni"),
+                 "orang cuma hanya semua dah kat nak ni"
+                 # Shorthand both write in SMS and chat (yang, dengan, saya, tapi, juga, belum, untuk…).
+                 " yg dgn sy tp jg blm utk tdk sdh krn"),
     "fil": _words("ang ng mga sa po na ako ko mo ay hindi ito kayo namin lang yung naman niya siya ka ba si kay "
                   "nang pero kasi para sila nila natin tayo kami ninyo ninyong akin dito doon wala may mayroon "
                   "lahat din rin daw raw pa nga talaga paano bakit"),
@@ -69,16 +98,28 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
                  "para por com é e foi está esta estou são mas como muito pelo pela ao aos isso este esta "
                  "dinheiro conta banco nesse nessa isso esse essa aqui já também tem ter"),
 }
+# ("pinjaman", a loan, is the standard word in both: Indonesian loan adverts say "pinjaman online".)
 _MALAY_ONLY = _words(
     "awak boleh tak akaun wang duit sila percuma tahniah bayaran pautan nombor talian nak mahu betul kereta bila "
-    "encik kerajaan polis telefon pinjaman peribadi hantar dapat la lah ni tu takde tiada sahaja kena macam "
-    "camne guna rm ringgit mesej"
+    "encik kerajaan polis telefon peribadi hantar dapat la lah ni tu takde tiada sahaja kena macam "
+    "camne guna rm ringgit mesej yuran"
+)
+# Informal Indonesian (chat and SMS spellings) and the vocabulary of Indonesian loan adverts
+# ("dana cair", disbursed; "agunan", collateral; KTP, the identity card), which Malay says otherwise
+# ("lulus", "cagaran", IC/MyKad).
+_INDONESIAN_INFORMAL = _words(
+    "gak nggak enggak ngga gk ga udah udh aja gue gw nih banget bgt sih deh kok gimana gmn emang bs nipu "
+    "dapet pake akun butuh cair agunan ktp pinjol"
 )
 _INDONESIAN_ONLY = _words(
-    "bisa gak nggak enggak ngga rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "
-    "pemerintah polisi segera telepon kirim dapetin gue gw lu lo aja banget sih deh dong kok udah belum "
-    "pulsa rp rupiah pinjol kak bang min"
-)
+    "bisa rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "
+    "pemerintah polisi segera telepon kirim dapetin lu lo dong belum pulsa rp rupiah kak bang min"
+) | _INDONESIAN_INFORMAL
+# Phrases of Indonesian loan adverts; each counts as one more Indonesian-only word.
+_INDONESIAN_PHRASES = re.compile(
+    r"\b(?:dana\s+cair|cair\s+(?:cepat|dalam|hari)|tanpa\s+agunan|bunga\s+(?:rendah|ringan)|syarat\s+(?:ktp|mudah)"
+    r"|hubungi\s+wa|pinjaman\s+(?:online|dana))\b",
+    re.IGNORECASE)
 # Tetum words Portuguese never uses, for when langdetect (which has no Tetum) says Portuguese.
 _TETUM_ONLY = _words("ha'u hau ita sira iha husi ne'e nee ona atu tanba maibé maibe halo ema osan simu haruka lori "
                      "tiha hanesan bele labele ka'an oinsá saida ami imi hotu deit fali nafatin loron keta loos "
@@ -88,6 +129,10 @@ _TETUM_ONLY = _words("ha'u hau ita sira iha husi ne'e nee ona atu tanba maibé m
 _PROFILES = ("en", "id", "vi", "tl", "pt", "es", "fr", "nl", "de", "so", "sw")
 _MAPPED = {"tl": "fil"}
 SHORT_TEXT = 20
+# A detection this sure is the language the citizen writes in: they are answered in it even when
+# Telegram's language_code says another (scripts give 0.99; Latin-script word votes need a margin
+# of three function words).
+CONFIDENT = 0.7
 LANGDETECT_TEXT = 400
 MALAY_COUNTRIES = frozenset({"MY", "BN", "SG"})
 
@@ -114,16 +159,23 @@ def _script_language(text: str, letters: int) -> str | None:
     return best if count and (count >= 4 or count * 5 >= letters) else None
 
 
+# What votes for Malay/Indonesian: the shared function words, and informal Indonesian, whose
+# words are no function words of any list ("gw udah transfer tp blm masuk jg nih").
+_VOTERS = {**_FUNCTION_WORDS, "ms": _FUNCTION_WORDS["ms"] | _INDONESIAN_INFORMAL}
+
+
 def _vote(words: frozenset[str]) -> tuple[str, int, int]:
     """The language with most function words, its count, and the runner-up's count."""
-    scores = sorted(((len(words & vocabulary), language) for language, vocabulary in _FUNCTION_WORDS.items()),
+    scores = sorted(((len(words & vocabulary), language) for language, vocabulary in _VOTERS.items()),
                     reverse=True)
     return scores[0][1], scores[0][0], scores[1][0]
 
 
-def _malay_or_indonesian(words: frozenset[str], hint: str | None, country: str | None) -> tuple[str, bool]:
+def _malay_or_indonesian(words: frozenset[str], text: str, hint: str | None,
+                         country: str | None) -> tuple[str, bool]:
     """Malay or Indonesian, and whether the words (rather than a prior) decided it."""
-    malay, indonesian = len(words & _MALAY_ONLY), len(words & _INDONESIAN_ONLY)
+    malay = len(words & _MALAY_ONLY)
+    indonesian = len(words & _INDONESIAN_ONLY) + len(_INDONESIAN_PHRASES.findall(text))
     if malay != indonesian:
         return ("ms" if malay > indonesian else "id"), True
     if hint in ("ms", "id"):
@@ -144,6 +196,7 @@ class LayeredLanguageDetector:
 
     def detect(self, text: str, language_code: str | None = None, country: str | None = None) -> Detection:
         hint = negotiate(language_code)
+        text = _without_links(text)
         letters = sum(1 for c in text if c.isalpha())
         if letters == 0:
             return Detection(hint or UNDETERMINED, 0.3 if hint else 0.0)
@@ -166,7 +219,7 @@ class LayeredLanguageDetector:
             if language == UNDETERMINED:
                 return Detection(hint or UNDETERMINED, 0.4 if hint else 0.0)
         if language in ("ms", "id"):
-            language, decided = _malay_or_indonesian(words, hint, country)
+            language, decided = _malay_or_indonesian(words, text, hint, country)
             confidence = min(confidence, 0.9 if decided else 0.7)
         elif language == "pt" and len(words & _TETUM_ONLY) >= 2:
             language, confidence = "tet", min(confidence, 0.85)

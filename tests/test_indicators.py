@@ -145,3 +145,32 @@ def test_a_calling_cue_between_an_account_word_and_a_number_makes_it_a_phone() -
     # Without the cue the number after the account word stays an account.
     assert [(i.kind, i.detail) for i in extract_indicators("transfer ke rekening BCA 1234567890", "ID")] == [
         ("bank_account", "BCA")]
+
+
+@pytest.mark.parametrize(("text", "country", "phone"), [
+    ("From 09171234567: your parcel is on hold, pay the fee at the link", "PH", "+639171234567"),
+    ("Viber:09171234567", "PH", "+639171234567"),
+    ("WA:081234567890 admin pinjaman", "ID", "+6281234567890"),
+    ("Call 0917-123-4567: our agent is waiting", "PH", "+639171234567"),
+    ("Call 0917-123-4567:", "PH", "+639171234567"),
+    ("Tel:+639171234567", "MY", "+639171234567"),
+])
+def test_a_phone_number_next_to_a_colon_is_kept(text: str, country: str, phone: str) -> None:
+    assert pairs(text, country) == {("phone", phone)}
+
+
+@pytest.mark.parametrize(("text", "country", "phone"), [
+    ("Message us 09171234567 to claim your prize", "PH", "+639171234567"),
+    ("text us 0917 123 4567", "PH", "+639171234567"),
+    ("contact us +63 917 123 4567", "PH", "+639171234567"),
+    ("CONTACT US 91234567 NOW", "SG", "+6591234567"),
+])
+def test_the_word_us_before_a_number_is_not_the_us_dollar(text: str, country: str, phone: str) -> None:
+    assert pairs(text, country) == {("phone", phone)}
+
+
+@pytest.mark.parametrize("text", [
+    "pay US$ 91234567 now", "pay USD 91234567 now", "pay US 91234567 dollars", "pay 91234567 USD",
+])
+def test_us_dollar_amounts_are_still_not_phone_numbers(text: str) -> None:
+    assert of_kind(text, "SG", "phone") == []

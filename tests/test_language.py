@@ -56,3 +56,55 @@ def test_the_country_decides_between_malay_and_indonesian_when_the_words_do_not(
     assert DETECTOR.detect(shared, country="ID").language == "id"
     # Words only one of them uses outweigh the country.
     assert DETECTOR.detect("Saya sudah transfer uang ke rekening dia tapi nggak dibalas", country="MY").language == "id"
+
+
+@pytest.mark.parametrize("text", [
+    "https://bit.ly/3zExAmP",
+    "www.hadiah-percuma.com",
+    "admin@hadiah-percuma.com",
+    "https://hadiah-percuma.com/claim cs@hadiah-percuma.com",
+    "(https://bit.ly/3zExAmP)!",
+    "hxxps://hadiah-percuma[.]com.",
+    "login.maybank2u.com.my/auth?id=1",
+])
+def test_a_text_that_is_only_links_or_e_mails_is_undetermined_and_left_to_telegram(text: str) -> None:
+    assert DETECTOR.detect(text).language == "und"
+    assert DETECTOR.detect(text, "km").language == "km"
+    assert DETECTOR.detect(text, "tl").language == "fil"
+
+
+def test_links_do_not_vote_for_a_language() -> None:
+    # "com", "www", "https" are no words: "com" is Portuguese for "with".
+    assert DETECTOR.detect("Eh this one scam lah, click www.maybank2u-secure.com.my to verify").language == "en"
+    assert DETECTOR.detect("ចុចតំណនេះ https://bit.ly/3zExAmP ដើម្បីទទួលរង្វាន់", "en").language == "km"
+
+
+@pytest.mark.parametrize("text", [
+    "gw udah transfer tp blm masuk jg nih",
+    "kak mau pinjam dana cair cepat tanpa jaminan wa aja",
+    "dana cair 5 menit, syarat ktp aja",
+    "syarat ktp aja",
+    "sy udh bayar tp gk bs login",
+    "yg nipu sy dgn akun palsu",
+    "Pinjaman dana cair cepat, tanpa agunan, bunga rendah. Syarat KTP saja. Hubungi WA 0812-3456-7890",
+    "Butuh dana cepat? Pinjaman online cair tanpa BI checking, hubungi WA",
+])
+@pytest.mark.parametrize("language_code", [None, "en"])
+def test_informal_indonesian_and_indonesian_loan_adverts_are_indonesian(text: str, language_code: str | None) -> None:
+    assert DETECTOR.detect(text, language_code).language == "id"
+
+
+@pytest.mark.parametrize("text", [
+    "Pinjaman peribadi tanpa penjamin, lulus cepat, hubungi WhatsApp",
+    "Sy dah transfer tp duit x masuk lg",
+    "Saya dah bayar yuran tapi pinjaman tak lulus lagi",
+    "Nak pinjam duit? Lulus cepat, tiada penjamin, sila WhatsApp 012-555 0198",
+])
+def test_malaysian_malay_loan_talk_and_shorthand_stay_malay(text: str) -> None:
+    assert DETECTOR.detect(text).language == "ms"
+    assert DETECTOR.detect(text, "en").language == "ms"
+
+
+def test_shorthand_both_write_is_left_to_the_country() -> None:
+    assert DETECTOR.detect("tp blm masuk jg", "en").language == "id"
+    assert DETECTOR.detect("tp blm masuk jg", "en", "MY").language == "ms"
