@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from reports.model import Category
+from reports.model import Category, Explanation
 
 # Terms per category in the region's languages. Latin-script terms match whole words;
 # Thai has no spaces between words, so its terms match anywhere.
@@ -81,6 +81,7 @@ class Classification:
     # For scams: phishing, investment, job, romance, shopping, impersonation, loan, prize or other.
     scam_type: str | None = None
     confidence: float = 1.0  # the learned classifier's probability for `category`; 1.0 from the keyword rules
+    explanation: Explanation | None = None  # the learned classifier's cues and words (rendered per language)
 
 
 class Classifier(Protocol):

@@ -121,6 +121,18 @@ class Indicator:
     detail: str | None = None
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """Why the classifier chose a category: its calibrated confidence, the readable cues
+    (reports.cues names) and the citizen's words that weighed most. Rendered in the reader's
+    language (reports.explanation)."""
+
+    confidence: float
+    cues: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    uncertain: bool = False  # below the model's threshold: shown as uncertain, not asserted
+
+
 @dataclass
 class Report:
     id: int
@@ -147,6 +159,7 @@ class Report:
     decided_at: datetime | None = None
     decided_by: str | None = None  # the moderator's name, for "already decided by …"
     scam_type: str | None = None  # for scams: phishing, investment, job … (reports.learned.SCAM_TYPES)
+    explanation: Explanation | None = None  # the classifier's; None once a moderator set the category
     messages: list[ReportMessage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)

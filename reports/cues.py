@@ -1,0 +1,461 @@
+"""Readable cues in a report's text: what a person would point at to say why it is (or is not) a scam.
+
+Each cue is a small multilingual lexicon or a structural test ("asks for a money transfer",
+"promises a prize", "link through a URL shortener", "says how to opt out, like genuine
+marketing"). The learned classifier uses them as features next to words and character n-grams,
+and names them to moderators as the reason for a category, together with the citizen's own words
+that matched. Descriptions are English msgids, translated in the catalogues.
+
+Matching is done on an *aligned* form of the text: every character folded on its own (NFKC,
+lower case, Latin accents dropped), so an index in the folded text is the same index in the
+original and the phrase shown is exactly what the citizen wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+
+from reports.indicators import is_shortener, registrable_domain
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for pybabel (``-k N_``); translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    description: str  # English msgid
+    harmful: bool  # a sign of harm (True) or of a genuine message (False)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    name: str
+    phrase: str  # the citizen's words that matched, verbatim ("" for a structural cue)
+
+
+CUES: dict[str, Cue] = {cue.name: cue for cue in (
+    Cue("asks_money", N_("asks for a money transfer or a payment"), True),
+    Cue("account_number", N_("gives a bank account to pay into"), True),
+    Cue("asks_code", N_("asks for a code, PIN or password"), True),
+    Cue("asks_personal_data", N_("asks for personal or card details"), True),
+    Cue("promises_prize", N_("promises a prize or a reward"), True),
+    Cue("offers_job", N_("offers easy work or commissions"), True),
+    Cue("offers_loan", N_("offers a quick loan"), True),
+    Cue("promises_returns", N_("promises investment profits"), True),
+    Cue("threatens", N_("threatens or pressures to act now"), True),
+    Cue("claims_authority", N_("claims to be the police, a court, customs, a tax office or a bank"), True),
+    Cue("family_emergency", N_("says a relative or friend is in trouble or has a new number"), True),
+    Cue("gambling", N_("gambling words (slots, casino, betting)"), True),
+    Cue("gambling_bonus", N_("offers a deposit bonus or free credit"), True),
+    Cue("gambling_brand", N_("names a site the way gambling brands are named (NAME77, NAME88, NAME4D)"), True),
+    Cue("moves_to_chat_app", N_("asks to continue on WhatsApp, Telegram, LINE or another chat app"), True),
+    Cue("chain_message", N_("urges forwarding or makes a sensational claim"), True),
+    Cue("reports_scam", N_("the citizen says they were cheated"), True),
+    Cue("link", N_("contains a link"), True),
+    Cue("short_link", N_("link through a URL shortener"), True),
+    Cue("suspicious_link", N_("link to a look-alike or throw-away domain"), True),
+    Cue("opt_out", N_("says how to opt out or names a service code, like genuine marketing"), False),
+    Cue("safety_warning", N_("warns not to share codes or about scams, like genuine notices"), False),
+)}
+
+
+# --- lexicons -----------------------------------------------------------------------------------
+# Latin-script terms are matched as whole words on the folded text (accents dropped, so Vietnamese
+# typed without diacritics matches too); terms in other scripts anywhere. A trailing "*" allows any
+# word ending ("transfer*" matches "transferred", "ditransfer" needs its own entry).
+
+_LEXICON: dict[str, str] = {
+    "asks_money": """
+        transfer* | send money | send me | pay a fee | pay the fee | pay now | payment first | processing fee |
+        admin fee | release fee | clearance fee | deposit first | top up | topup | bank in | bank-in |
+        pay * first | bayar* | pindahkan | masukkan duit | hantar duit | yuran | caj | deposit dulu |
+        kirim uang | kirim dana | tf dulu | trf | biaya admin | biaya pengiriman |
+        isi pulsa | minta pulsa | pulsa dulu |
+        magpadala | padalhan | ipadala | bayaran | magbayad | bayad muna | i-send | send na |
+        chuyen khoan | chuyen tien | nop tien | dong phi | phi xu ly | nap tien | gui tien | ck truoc |
+        transferir | transferência | pagar | pagamento | taxa | deposita | selu | haruka osan | manda osan |
+        โอน | ชำระ | ค่าธรรมเนียม | มัดจำ | จ่ายเงิน | วางเงิน |
+        转账 | 汇款 | 付款 | 手续费 | 保证金 | 打钱 |
+        பணம் அனுப்ப | கட்டணம் | செலுத்த |
+        ផ្ទេរប្រាក់ | បង់ប្រាក់ | ថ្លៃសេវា | ផ្ញើប្រាក់ |
+        ໂອນເງິນ | ໂອນ | ຈ່າຍເງິນ | ຄ່າທຳນຽມ |
+        ငွေလွှဲ | လွှဲ | ငွေပေး | ကြေး
+    """,
+    "asks_code": """
+        otp | pin | password | passcode | verification code | security code | 6-digit | 6 digit | tac |
+        kode otp | kata laluan | kod tac | kode verifikasi | sandi | mpin |
+        ma otp | mat khau | ma xac nhan | ma pin |
+        código de verificação | senha |
+        รหัส | otp |
+        验证码 | 密码 |
+        கடவுச்சொல் | ரகசிய |
+        លេខកូដ | ពាក្យសម្ងាត់ |
+        ລະຫັດ |
+        လျှို့ဝှက်နံပါတ် | ကုဒ်
+    """,
+    "asks_personal_data": """
+        ic number | nric | identity card | id card | card number | cvv | expiry date | date of birth |
+        full name and | selfie | mother's maiden | bank login | online banking | login details |
+        no ic | nombor ic | mykad | ktp | foto ktp | nomor kartu | data diri | nik |
+        valid id | buong pangalan | account details |
+        cccd | cmnd | so the | thong tin ca nhan | can cuoc |
+        bilhete de identidade | dados pessoais | número do cartão |
+        บัตรประชาชน | เลขบัตร | ข้อมูลส่วนตัว |
+        身份证 | 银行卡号 | 个人资料 |
+        அடையாள அட்டை |
+        អត្តសញ្ញាណប័ណ្ណ | ព័ត៌មានផ្ទាល់ខ្លួន |
+        ບັດປະຈຳຕົວ |
+        မှတ်ပုံတင် | ကိုယ်ရေးအချက်အလက်
+    """,
+    "promises_prize": """
+        you have won | you've won | you won | winner | prize* | congratulations | congrats | lucky draw |
+        claim your | claim now | reward* | giveaway | selected to receive | free gift | cash prize |
+        tahniah | hadiah | menang | pemenang | undian | cabutan bertuah | selamat anda | anda terpilih |
+        mendapatkan hadiah | cek tunai |
+        nanalo | panalo | premyo | papremyo | ikaw ay napili | swerte |
+        trung thuong | giai thuong | qua tang | phan thuong | chuc mung | may man |
+        ganhou | prémio | premio | parabéns | sorteio | manán | premiu |
+        ได้รับรางวัล | รางวัล | ยินดีด้วย | โชคดี | ลุ้นรับ | แจกฟรี |
+        中奖 | 奖品 | 恭喜 | 幸运 | 领取 |
+        பரிசு | வாழ்த்துக்கள் | வென்ற |
+        រង្វាន់ | អបអរសាទរ | ឈ្នះ |
+        ລາງວັນ | ຂໍສະແດງຄວາມຍິນດີ | ໂຊກດີ |
+        ဆုငွေ | ကံစမ်း | ဆုရ | လက်ဆောင် | ဂုဏ်ယူပါ
+    """,
+    "offers_job": """
+        part time | part-time | parttime | work from home | earn * per day | earn * daily | daily income |
+        commission* | simple task* | tasks | like videos | hiring | job offer | salary | side income |
+        kerja sambilan | kerja dari rumah | pendapatan harian | gaji | komisen | komisi | tugas |
+        lowongan | kerja online | kerja paruh waktu | cuan harian | penghasilan |
+        trabaho | kumita | sahod | raket | work at home |
+        viec lam | viec nhe | lam online | hoa hong | thu nhap | nhiem vu | cong tac vien | ctv |
+        trabalho | emprego | salário | comissão | servisu |
+        รายได้เสริม | งานออนไลน์ | งานพิเศษ | หางาน | ค่าคอม | รายได้ต่อวัน | กดไลค์ |
+        兼职 | 佣金 | 日薪 | 在家工作 | 刷单 |
+        பகுதி நேர | வேலை வாய்ப்பு | சம்பளம் |
+        ការងារ | កម្រៃជើងសារ | ប្រាក់ខែ |
+        ວຽກ | ລາຍໄດ້ |
+        အလုပ် | လစာ | ကော်မရှင်
+    """,
+    "offers_loan": """
+        loan* | lending | no collateral | fast approval | quick cash | instant cash |
+        pinjaman | pinjam | pinjol | pinjaman dana | dana tunai | dana cair | cair cepat |
+        tanpa agunan | tanpa jaminan |
+        bunga rendah | kredit | ah long |
+        pautang | utang | uutang | lending app | cash loan |
+        vay tien | vay nhanh | vay von | khoan vay | giai ngan | khong the chap | lai suat |
+        empréstimo | emprestimo | crédito | osan empresta |
+        เงินกู้ | กู้เงิน | สินเชื่อ | วงเงิน | อนุมัติไว | ไม่ต้องค้ำ |
+        贷款 | 借钱 | 借贷 | 免抵押 |
+        கடன் |
+        ប្រាក់កម្ចី | កម្ចី | ខ្ចីប្រាក់ |
+        ເງິນກູ້ | ກູ້ເງິນ | ສິນເຊື່ອ |
+        ချေးငွေ | ငွေချေး | အတိုး
+    """,
+    "promises_returns": """
+        investment | invest* | guaranteed return* | profit* | returns | roi | forex | crypto | usdt | bitcoin |
+        trading | double your | passive income |
+        pelaburan | pulangan | untung | keuntungan | investasi | profit harian | modal kecil |
+        puhunan | tubo |
+        dau tu | loi nhuan | sinh loi | lai hang ngay | tien ao |
+        investimento | lucro | rendimento |
+        ลงทุน | ผลตอบแทน | กำไร | ปันผล |
+        投资 | 收益 | 回报 | 理财 | 稳赚 |
+        முதலீடு | லாபம் |
+        វិនិយោគ | ប្រាក់ចំណេញ |
+        ລົງທຶນ | ກຳໄລ |
+        ရင်းနှီးမြှုပ်နှံ | အမြတ်
+    """,
+    "threatens": """
+        suspended | blocked | will be closed | deactivat* | locked | arrest* | warrant | legal action | final notice |
+        within 24 hours | immediately | urgent | last warning | penalty | overdue |
+        disekat | digantung | ditutup | tindakan undang-undang | segera | dalam masa 24 jam | saman | tertunggak |
+        diblokir | dinonaktifkan | ditangkap | denda | tilang | darurat | hari ini juga |
+        naka-block | huhulihin | kaso | agad | multa |
+        bi khoa | tam khoa | bat giu | khan cap | ngay lap tuc | phat | vi pham |
+        bloqueada | bloqueado | urgente | multa | prisão |
+        ถูกระงับ | ระงับ | อายัด | ด่วน | ภายใน 24 | ดำเนินคดี | จับกุม | ค่าปรับ |
+        冻结 | 逮捕 | 紧急 | 罚款 | 停用 |
+        முடக்க | அவசர | கைது |
+        បិទ | ចាប់ខ្លួន | បន្ទាន់ |
+        ລະງັບ | ດ່ວນ | ຈັບ |
+        ပိတ် | အမြန် | ဖမ်း
+    """,
+    "claims_authority": """
+        police | court | customs | tax office | inland revenue | immigration | interpol | officer | bank negara |
+        pretending to be | pretended to be | claiming to be | posing as | mengaku | menyamar | nagpapanggap |
+        gia danh | mao danh | แอบอ้าง | 冒充 | 假冒 |
+        polis | pdrm | mahkamah | kastam | lhdn | bnm | pegawai |
+        polisi | kepolisian | pengadilan | bea cukai | pajak | kejaksaan | ojk |
+        pulis | korte | nbi | bir | customs officer |
+        cong an | toa an | vien kiem sat | hai quan | thue | bo cong an |
+        polícia | policia | tribunal | alfândega | pntl |
+        ตำรวจ | ศาล | ศุลกากร | สรรพากร | dsi | กรม |
+        公安 | 警察 | 法院 | 海关 | 税务 |
+        காவல் | நீதிமன்ற | சுங்க |
+        ប៉ូលីស | តុលាការ | គយ |
+        ຕຳຫຼວດ | ສານ | ພາສີ |
+        ရဲ | တရားရုံး | အကောက်ခွန်
+    """,
+    "family_emergency": """
+        new number | my new number | mum | mom | dad | accident | hospital | hospitalised | emergency | in trouble |
+        nombor baru | kemalangan | hospital | kecemasan |
+        nomor baru | ganti nomor | mama | papa | kecelakaan | rumah sakit | masuk rs | kena musibah |
+        bagong number | naaksidente | ospital | nasa ospital |
+        so moi | tai nan | cap cuu | benh vien | me oi | con dang |
+        número novo | acidente | hospital |
+        เบอร์ใหม่ | อุบัติเหตุ | โรงพยาบาล |
+        新号码 | 车祸 | 医院 | 出事 |
+        விபத்து | மருத்துவமனை |
+        គ្រោះថ្នាក់ | មន្ទីរពេទ្យ |
+        ອຸບັດຕິເຫດ | ໂຮງໝໍ |
+        မတော်တဆ | ဆေးရုံ
+    """,
+    "gambling": """
+        slot* | casino | kasino | baccarat | bet | betting | sportsbook | jackpot | togel | judi | gacor | maxwin |
+        scatter | rtp | spin | poker | roulette | sabong | e-sabong | jili | jueteng | lottery | 4d | toto |
+        taruhan | bandar | situs | sugal | taya | tumaya | ca do | nha cai | no hu | tai xiu | lo de | danh bai |
+        cassino | aposta* |
+        สล็อต | บาคาร่า | คาสิโน | แทงบอล | พนัน | หวย | เดิมพัน | เว็บตรง | ยูฟ่า |
+        赌场 | 博彩 | 老虎机 | 百家乐 | 下注 | 彩票 |
+        சூதாட்ட | பந்தய |
+        កាស៊ីណូ | ល្បែង | ភ្នាល់ | ស្លត |
+        ຄາສິໂນ | ການພະນັນ | ສະລັອດ | ພະນັນ |
+        လောင်းကစား | ကာစီနို | စလော့
+    """,
+    "gambling_bonus": """
+        deposit bonus | welcome bonus | new member bonus | first deposit | free credit | cashback | rebate |
+        free spin* |
+        bonus new member | bonus deposit | deposit * bonus | withdraw* | wd | depo | daily bonus | free 100 |
+        bonus harian | bonus member baru |
+        libreng | khuyen mai nap | nap dau | hoan tra |
+        เครดิตฟรี | ฝากแรก | ฝาก-ถอน | ฝากถอน | คืนยอดเสีย | โบนัส |
+        首存 | 彩金 | 返水 | 免费筹码 |
+        ប្រាក់បន្ថែម |
+        ໂບນັດ |
+        ဘောနပ်
+    """,
+    "moves_to_chat_app": """
+        whatsapp | whatsap | watsap | wa.me | wa | telegram | line id | add line | wechat | viber | zalo | chat us |
+        hubungi wa | chat wa | wasap | dm |
+        kết bạn zalo | ket ban zalo | nhan tin zalo | inbox |
+        แอดไลน์ | ไลน์ | ทักไลน์ |
+        加微信 | 微信 | 加我 |
+        វ៉ាត់សាប់ | តេឡេក្រាម |
+        ວັອດແອັບ |
+        ဗိုက်ဘာ
+    """,
+    "chain_message": """
+        forward this | share this | please share | viral | breaking | miracle | cure* | 100% proven |
+        sebarkan | viralkan | share kan | berita | obat | ajaib | sembuh | hoaks |
+        ikalat | ipasa | gamot |
+        chia se ngay | lan truyen | chua khoi | than duoc |
+        partilhe | partilha | cura |
+        ส่งต่อ | แชร์ด่วน | รักษาหาย |
+        转发 | 速看 | 神药 | 根治 |
+        பகிரவும் |
+        ចែករំលែក |
+        ແບ່ງປັນ |
+        မျှဝေ
+    """,
+    "reports_scam": """
+        scam* | scammed | cheated | fraud | i got a call | i received | lost my money | was deceived |
+        kena tipu | ditipu | tertipu | penipu | penipuan | scammer | saya dapat panggilan |
+        naloko | niloko | na-scam | nascam | manloloko |
+        bi lua | lua dao | lua tien |
+        burla | enganado | bosok | lohi |
+        โดนหลอก | ถูกหลอก | มิจฉาชีพ | หลอกลวง |
+        被骗 | 诈骗 | 骗子 |
+        ஏமாற்ற | மோசடி |
+        បោកប្រាស់ | ឆបោក |
+        ຖືກຫຼອກ | ຫຼອກລວງ | ສໍ້ໂກງ |
+        လိမ်လည် | အလိမ်
+    """,
+    "opt_out": """
+        stop to | reply stop | send stop | unsubscribe | opt out | opt-out | t&c apply | t&c | tnc | to stop |
+        unreg | berhenti | ketik stop | henti | tarif |
+        i-text stop |
+        huy dk | tu choi | soan huy | huy |
+        ยกเลิก |
+        退订 | 回复td |
+        ឈប់ |
+        ຍົກເລີກ |
+        ရပ်ရန်
+    """,
+    "safety_warning": """
+        never ask | will never | do not share | don't share | do not disclose | never share | beware | be careful |
+        scam alert | report suspicious | fraud alert | keep it confidential | official website |
+        jangan kongsi | jangan dedahkan | berhati-hati | awas | waspada | jangan berikan | tidak pernah meminta |
+        jangan bagikan | rahasiakan | hati-hati penipuan |
+        huwag ibigay | huwag ibahagi | mag-ingat | hindi kailanman |
+        khong chia se | khong cung cap | canh giac | can trong | tuyet doi khong |
+        não partilhe | nunca partilhe | cuidado |
+        ห้ามแจ้ง | ห้ามบอก | ระวัง | อย่าหลงเชื่อ | ไม่มีนโยบาย |
+        请勿 | 切勿 | 谨防 | 不要透露 |
+        பகிர வேண்டாம் | எச்சரிக்கை |
+        កុំផ្តល់ | ប្រុងប្រយ័ត្ន |
+        ຢ່າ | ລະວັງ |
+        မမျှဝေပါနှင့် | သတိပြု
+    """,
+}
+
+
+def _fold_char(char: str) -> str:
+    """One character folded for matching: styled letters to plain, lower case, Latin accents dropped."""
+    if char.isascii():
+        return char.lower()
+    folded = unicodedata.normalize("NFKC", char)
+    folded = folded.lower() if len(folded) == 1 else char.lower()
+    if len(folded) != 1:
+        return char
+    if folded == "đ":
+        return "d"
+    if is_latin(folded):  # drop the accents Vietnamese, Portuguese and Tetum use
+        return unicodedata.normalize("NFD", folded)[0]
+    return folded
+
+
+def is_latin(char: str) -> bool:
+    """Latin letters, Vietnamese's precomposed ones (Latin Extended Additional) included."""
+    return char < "\u0250" or "\u1e00" <= char <= "\u1eff"
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` folded character by character: the same length, so spans map back to the original."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLDS)
+
+
+@dataclass(frozen=True)
+class _Term:
+    cue: str
+    bounded: bool  # a Latin-script term: must stand as whole word(s)
+    prefix: bool  # "transfer*": any word ending may follow
+
+
+_GAP = r"\s+\S+\s+"  # "earn * per day": one word in between
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> tuple[Any, re.Pattern[str] | None]:
+    """Every lexicon term in one Aho–Corasick automaton (one pass over the text whatever the number
+    of terms: a regex alternation per cue cost 3 ms per report); terms with a gap ("earn * per
+    day") in one small regex."""
+    automaton = ahocorasick.Automaton()
+    gapped: list[str] = []
+    for name, block in _LEXICON.items():
+        for raw in (t.strip() for t in block.split("|")):
+            if not raw:
+                continue
+            term = fold(raw)
+            if " * " in term:
+                body = _GAP.join(re.escape(w) for w in term.split(" * "))
+                gapped.append(rf"(?P<{name}_{len(gapped)}>(?<!\w){body}(?!\w))")
+                continue
+            prefix = term.endswith("*")
+            term = term.rstrip("*")
+            entry = _Term(name, bounded=is_latin(term[0]), prefix=prefix)
+            _, entries = automaton.get(term) if automaton.exists(term) else (0, ())
+            automaton.add_word(term, (len(term), (*entries, entry)))
+    automaton.make_automaton()
+    return automaton, (re.compile("|".join(gapped)) if gapped else None)
+
+
+def _lexicon_matches(text: str, folded: str) -> dict[str, str]:
+    """The first (longest at its place) phrase of ``text`` matching each cue's lexicon."""
+    automaton, gapped = _automaton()
+    found: dict[str, tuple[int, int]] = {}
+    for end, (length, entries) in automaton.iter(folded):
+        for entry in entries:
+            if entry.cue in found:
+                continue
+            start = end - length + 1
+            stop = end + 1
+            if entry.bounded:
+                if start > 0 and folded[start - 1].isalnum():
+                    continue
+                if entry.prefix:
+                    while stop < len(folded) and folded[stop].isalnum():
+                        stop += 1
+                elif stop < len(folded) and folded[stop].isalnum():
+                    continue
+            found[entry.cue] = (start, stop)
+    phrases = {cue: text[start:stop].strip() for cue, (start, stop) in found.items()}
+    if gapped:
+        for match in gapped.finditer(folded):
+            cue = (match.lastgroup or "").rsplit("_", 1)[0]
+            phrases.setdefault(cue, text[match.start():match.end()])
+    return phrases
+
+
+_ACCOUNT_WORDS = re.compile(
+    r"(?:a/?c|acct|account|akaun|rekening|rek|no\.? rek|norek|stk|so tai khoan|tai khoan|conta|บัญชี|账号|账户|"
+    r"គណនី|ບັນຊີ|အကောင့်|bank|maybank|cimb|bca|bri|bni|mandiri|bdo|bpi|gcash|vietcombank|techcombank|kbank|scb)"
+    r"[^\d\n]{0,20}\d[\d\s-]{6,20}\d")
+_HYPHENATED_BRAND = re.compile(r"(?:secure|verify|verif|login|update|account|support|service|online|help|redeliver|"
+                               r"claim|reward|bonus|promo|official)", re.IGNORECASE)
+_THROWAWAY_TLDS = frozenset("top xyz vip cc win icu cyou buzz click link site online live shop store fun "
+                            "rest club bet monster sbs cfd".split())
+# Underlines, strike-throughs and other combining marks used to dodge filters (P͟U͟L͟A͟U͟W͟I͟N͟).
+DECORATIONS = dict.fromkeys(map(ord, "\u0332\u0333\u035f\u0336\u0335\u0338\u20e3\ufe0f\u200b\u200c\u200d\u2060"))
+# Indonesian, Thai and Filipino gambling sites are named a word plus a "lucky" number (PULAU777,
+# Weton88, mbak4d2, Koreo138); styled or spaced letters are folded before this is tried.
+_GAMBLING_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}(?:77|777|88|888|99|999|4d\d?|138|168|303|69)(?![\w.])")
+# A telco's USSD service code (*137#, *218*6#): genuine marketing names one to opt out or subscribe.
+_SERVICE_CODE = re.compile(r"\*\d{2,4}(?:\*\d{1,6})*#")
+_IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+
+
+def link_cues(hosts: list[str]) -> list[str]:
+    """Structural cues of the links' hosts (lower case, no scheme): link, shortener, look-alike/throw-away."""
+    if not hosts:
+        return []
+    found = ["link"]
+    if any(is_shortener(host) for host in hosts):
+        found.append("short_link")
+    for host in hosts:
+        domain = registrable_domain(host) or host
+        tld = domain.rsplit(".", 1)[-1]
+        label = domain.split(".", 1)[0]
+        if (_IP_HOST.match(host) or tld in _THROWAWAY_TLDS
+                or ("-" in label and _HYPHENATED_BRAND.search(label)) or sum(c.isdigit() for c in label) >= 3):
+            found.append("suspicious_link")
+            break
+    return found
+
+
+def find_cues(text: str) -> list[CueMatch]:
+    """The lexicon cues found in ``text``, each with the citizen's own words that matched (first match)."""
+    folded = fold(text)
+    found = [CueMatch(name, phrase) for name, phrase in _lexicon_matches(text, folded).items()]
+    if _ACCOUNT_WORDS.search(folded):
+        found.append(CueMatch("account_number", ""))
+    # Underlined or struck-through letters (P͟U͟L͟A͟U͟777) only hide a brand: read it without them.
+    undecorated = folded.translate(DECORATIONS)
+    if brand := _GAMBLING_BRAND.search(undecorated):
+        shown = text[brand.start():brand.end()] if len(undecorated) == len(folded) else brand.group(0)
+        found.append(CueMatch("gambling_brand", shown))
+    if "opt_out" not in {cue.name for cue in found} and (code := _SERVICE_CODE.search(folded)):
+        found.append(CueMatch("opt_out", code.group(0)))
+    return found
