@@ -19,6 +19,7 @@ from i18n.labels import (
     country_name,
     language_name,
 )
+from reports.explanation import certainty, describe
 from reports.indicators import defang
 from reports.model import Report, ReportStatus
 from reports.repeats import IndicatorHistory
@@ -88,6 +89,14 @@ def _moderator_lines(report: Report, _: Gettext, now: datetime) -> list[str]:
     return lines
 
 
+def _why(report: Report, _: Gettext) -> str:
+    """The classifier's cues and the citizen's words, in the moderator's language; a category a
+    moderator set (or one stored before explanations were kept) keeps its stored reason."""
+    if report.explanation is None:
+        return report.category_reason
+    return describe(report.explanation, report.category, _)
+
+
 def _field(label: str, html_value: str) -> str:
     return f"<b>{escape(label)}:</b> {html_value}".rstrip()
 
@@ -113,8 +122,10 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
         *([escape(note)] if note else []),
         title,
         *(_moderator_lines(report, _, now or report.created_at) if for_moderators else []),
-        _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))),
-        *([_field(_("Why this category"), escape(report.category_reason))] if for_moderators else []),
+        _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))
+               + (f" ({escape(certainty(report.explanation, _))})"
+                  if for_moderators and report.explanation else "")),
+        *([_field(_("Why this category"), escape(_why(report, _)))] if for_moderators else []),
         _field(_("Country"), escape(country_name(report.country, language))),
         _field(_("Platform"), escape(platform)),
         _field(_("Money lost"), loss),

@@ -177,6 +177,7 @@ class Moderation:
                 return Verdict.INVALID
             before, report.category = report.category, Category(argument)
             report.category_reason = f"set by a moderator (was {before})"
+            report.explanation = None
             if report.category is not Category.SCAM:
                 report.scam_type = None
             return f"{before} -> {argument}"

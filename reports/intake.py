@@ -16,7 +16,7 @@ from moderation.roles import Roster
 from reports.classify import Classification, Classifier
 from reports.followup import delivery_due, looks_like_amount, next_step, steps
 from reports.indicators import extract_indicators
-from reports.language import Detection, LanguageDetector
+from reports.language import CONFIDENT, Detection, LanguageDetector
 from reports.model import (
     Category,
     FollowUpStep,
@@ -68,9 +68,22 @@ class IntakeResult:
     first: Outcome | None = None
 
 
-def reply_language(chosen: str | None, language_code: str | None, detected: str | None) -> str:
-    """The citizen's choice, else Telegram's language_code, else the language they wrote in."""
-    for candidate in (chosen, negotiate(language_code), detected):
+def reply_language(chosen: str | None, language_code: str | None, detected: str | None,
+                   confidence: float = 0.0, *, current: str | None = None) -> str:
+    """The language to answer the citizen in, the first of:
+
+    1. ``chosen``: their explicit /language choice;
+    2. ``current``: the language their open report already answers in, so that its follow-ups (a
+       photo without text, an answer) do not switch language half-way;
+    3. ``detected``, when their text was detected with at least :data:`CONFIDENT` ``confidence``:
+       the language they write in, over a Telegram ``language_code`` that says otherwise (many
+       Khmer, Lao, Burmese or Tetum speakers run Telegram in English, or send no language_code);
+    4. Telegram's ``language_code``;
+    5. ``detected``, however unsure;
+    6. :data:`FALLBACK`.
+    """
+    written = detected if confidence >= CONFIDENT else None
+    for candidate in (chosen, current, written, negotiate(language_code), detected):
         if candidate in LANGUAGES:
             return candidate
     return FALLBACK
@@ -126,7 +139,7 @@ class Intake:
         report = self.reports.get_in(tx, seen.report_id) if seen.report_id is not None else None
         first = Outcome(seen.outcome) if seen.outcome is not None else None
         chosen = self.reports.upsert_reporter(tx, user_id, user_id, language_code, now).language
-        language = reply_language(chosen, language_code, report.reply_language if report else None)
+        language = reply_language(chosen, language_code, None, current=report.reply_language if report else None)
         return IntakeResult(Outcome.DUPLICATE, report, language, first)
 
     def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis,
@@ -137,12 +150,12 @@ class Intake:
             album = self._continues_album(tx, latest, message)
             first = self._add_answer(tx, latest, message, now)
             outcome = Outcome.INFO_ADDED if first else Outcome.ALBUM if album else Outcome.ADDED
-            return IntakeResult(outcome, latest,
-                                reply_language(reporter.language, message.language_code, latest.reply_language))
+            return IntakeResult(outcome, latest, reply_language(reporter.language, message.language_code, None,
+                                                                current=latest.reply_language))
         if latest is None or not self._is_open(tx, latest, now):
             report = self._create(tx, reporter.id, reporter.language, message, analysis, now)
             return IntakeResult(Outcome.CREATED, report, report.reply_language)
-        language = reply_language(reporter.language, message.language_code, latest.reply_language)
+        language = reply_language(reporter.language, message.language_code, None, current=latest.reply_language)
         if latest.followup_step is FollowUpStep.AMOUNT and not message.attachments and looks_like_amount(message.text):
             latest.money_lost, latest.loss_amount = True, message.text.strip()
             self._advance(tx, latest, FollowUpStep.AMOUNT, now)
@@ -196,12 +209,14 @@ class Intake:
             reference=new_reference(country),
             country=country,
             status=ReportStatus.COLLECTING,
-            reply_language=reply_language(chosen_language, message.language_code, detection.language),
+            reply_language=reply_language(chosen_language, message.language_code, detection.language,
+                                          detection.confidence),
             detected_language=detection.language,
             language_confidence=round(detection.confidence, 3),
             category=classification.category,
             category_reason=classification.reason,
             scam_type=classification.scam_type,
+            explanation=classification.explanation,
             platform=None,
             money_lost=None,
             loss_amount=None,
@@ -229,7 +244,7 @@ class Intake:
         classification = self.classifier.classify(self.reports.report_text(tx, report.id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
             report.category, report.category_reason = classification.category, classification.reason
-            report.scam_type = classification.scam_type
+            report.scam_type, report.explanation = classification.scam_type, classification.explanation
         report.last_message_at = now
         if report.status is ReportStatus.COLLECTING:
             # A message just before the follow-ups close still makes it into the forward.

@@ -330,4 +330,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE processed_updates ADD COLUMN outcome TEXT",
         ),
     ),
+    Migration(
+        "the classifier's explanation (confidence, cues, words) kept to be shown in each reader's language",
+        (
+            "ALTER TABLE reports ADD COLUMN category_explanation TEXT",
+        ),
+    ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 from reports.model import (
     Category,
     Evidence,
+    Explanation,
     FollowUpStep,
     IncomingMessage,
     Indicator,
@@ -29,6 +31,7 @@ _REPORT_COLUMNS = (
     " r.language_confidence, r.category, r.category_reason, r.platform, r.money_lost, r.loss_amount,"
     " r.followup_step, r.followup_message_id, r.created_at, r.last_message_at, r.followup_deadline,"
     " r.completed_at, p.chat_id AS reporter_chat_id, r.urgent, r.decided_at, r.decided_by, r.scam_type,"
+    " r.category_explanation,"
     " (SELECT m.reference FROM reports m WHERE m.id = r.merged_into) AS merged_into"
 )
 # Reports that count in an indicator's history (/check, repeat counts): not withdrawn by the
@@ -59,6 +62,20 @@ def _reporter(row: Row) -> Reporter:
                     row["telegram_language_code"])
 
 
+def _explanation_json(explanation: Explanation | None) -> str | None:
+    if explanation is None:
+        return None
+    return json.dumps({"confidence": explanation.confidence, "cues": list(explanation.cues),
+                       "words": list(explanation.words), "uncertain": explanation.uncertain}, ensure_ascii=False)
+
+
+def _explanation(stored: str | None) -> Explanation | None:
+    if not stored:
+        return None
+    data = json.loads(stored)
+    return Explanation(float(data["confidence"]), tuple(data["cues"]), tuple(data["words"]), bool(data["uncertain"]))
+
+
 def _report(row: Row) -> Report:
     return Report(
         id=row["id"],
@@ -82,6 +99,7 @@ def _report(row: Row) -> Report:
         reporter_chat_id=row["reporter_chat_id"],
         urgent=bool(row["urgent"]),
         scam_type=row["scam_type"],
+        explanation=_explanation(row["category_explanation"]),
         merged_into=row["merged_into"],
         decided_at=optional_from_text(row["decided_at"]),
         decided_by=row["decided_by"],
@@ -163,7 +181,8 @@ class ReportStore:
             "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
             " detected_language, language_confidence, category, category_reason, platform, money_lost,"
             " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
-            " completed_at, scam_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed_at, scam_type, category_explanation)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.reference, reporter_id, to_text(report.created_at), *self._mutable(report)),
         )
 
@@ -177,6 +196,7 @@ class ReportStore:
             report.followup_step.value if report.followup_step else None, report.followup_message_id,
             to_text(report.last_message_at), to_text(report.followup_deadline),
             to_text(report.completed_at) if report.completed_at else None, report.scam_type,
+            _explanation_json(report.explanation),
         )
 
     def update_report(self, tx: Transaction, report: Report) -> None:
@@ -184,7 +204,7 @@ class ReportStore:
             "UPDATE reports SET reference = ?, country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
-            " followup_deadline = ?, completed_at = ?, scam_type = ? WHERE id = ?",
+            " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ? WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
         tx.execute(

@@ -246,3 +246,63 @@ async def test_the_same_scam_script_with_other_numbers_is_linked_and_short_texts
     assert linked is not None and (linked.same_script_reports, linked.possible_duplicates) == (1, 0)
     short = await harness.reports.find(short_b.report.reference)
     assert short is not None and (short.same_script_reports, short.possible_duplicates) == (0, 1)
+
+
+KHMER = "ខ្ញុំត្រូវបានគេបោកប្រាស់ តាមតេឡេក្រាម គេឱ្យខ្ញុំផ្ទេរប្រាក់"
+TETUM = "Ha'u simu mensajen husi numeru la koñese, sira dehan ha'u manan premiu no ha'u tenke selu osan"
+
+
+@pytest.mark.parametrize(("text", "language_code", "expected"), [
+    (KHMER, "en", "km"),
+    ("ຂ້ອຍຖືກຫລອກລວງ ໃຫ້ໂອນເງິນ", "en", "lo"),
+    ("ငွေလွှဲခိုင်းတယ်", None, "my"),
+    (TETUM, "en", "tet"),
+    (TETUM, "pt", "tet"),
+    ("gw udah transfer tp blm masuk jg nih", "en", "id"),
+])
+async def test_a_citizen_is_answered_in_the_language_they_write_over_telegrams_language_code(
+        harness: Harness, text: str, language_code: str | None, expected: str) -> None:
+    result = await harness.intake.receive(harness.message(text, language_code=language_code))
+    assert result.outcome is Outcome.CREATED and result.report is not None
+    assert result.language == expected
+    stored = await harness.reports.find(result.report.reference)
+    assert stored is not None and stored.reply_language == expected
+
+
+@pytest.mark.parametrize(("text", "language_code", "expected"), [
+    ("ok scam", "km", "km"),  # too short to be sure: Telegram's language_code decides
+    ("https://bit.ly/3zExAmP", "lo", "lo"),  # a link says nothing about the language
+    ("https://bit.ly/3zExAmP", None, "en"),  # nothing to go by: the fallback
+])
+async def test_telegrams_language_code_decides_when_the_text_is_not_clear(
+        harness: Harness, text: str, language_code: str | None, expected: str) -> None:
+    result = await harness.intake.receive(harness.message(text, language_code=language_code))
+    assert result.report is not None and result.report.reply_language == expected
+
+
+async def test_the_citizens_language_choice_wins_over_the_language_they_write(harness: Harness) -> None:
+    await harness.intake.set_language(77, "th")
+    result = await harness.intake.receive(harness.message(KHMER, language_code="en"))
+    assert result.language == "th"
+
+
+async def test_a_reports_reply_language_stays_through_its_follow_ups(harness: Harness, clock: Clock) -> None:
+    created = await harness.intake.receive(harness.message(KHMER, language_code="en", update_id=4242))
+    assert created.language == "km" and created.report is not None
+    clock.advance(5)
+    photo = await harness.intake.receive(harness.message(
+        "", language_code="en", attachments=(Attachment("photo", "f-km", "u-km"),)))
+    assert (photo.outcome, photo.language) == (Outcome.ADDED, "km")
+    clock.advance(5)
+    english = await harness.intake.receive(harness.message("they also called me", language_code="en"))
+    assert (english.outcome, english.language) == (Outcome.ADDED, "km")
+    replayed = await harness.intake.receive(harness.message(KHMER, language_code="en", update_id=4242))
+    assert (replayed.outcome, replayed.language) == (Outcome.DUPLICATE, "km")
+    answered = await harness.intake.answer(next(_update_ids), 77, created.report.reference,
+                                           FollowUpStep.PLATFORM, "telegram")
+    assert answered.language == "km"
+    # The citizen's own choice, made half-way, is followed from then on.
+    await harness.intake.set_language(77, "en")
+    clock.advance(5)
+    chosen = await harness.intake.receive(harness.message("", attachments=(Attachment("photo", "f2", "u2"),)))
+    assert chosen.language == "en"
