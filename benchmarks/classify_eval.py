@@ -14,7 +14,8 @@
 
 Figures per source: rows; harmful recall (all, with a link, without one); benign messages flagged
 (genuine notices, chat, codes, warnings); promotions flagged; gambling vs scam told apart (among
-harmful rows called harmful); macro-F1; the language detector's accuracy on the source. Then the
+harmful rows called harmful); macro-F1; the language detector's accuracy on the source (strict, and
+counting English as right: the Philippine and Thai sets label a whole dataset, not each SMS). Then the
 scam type on its own labelled rows (real labels: id_sms_spam_bopbi; the rest project-written),
 and the time per classify() call. Asserts nothing.
 """
@@ -66,6 +67,7 @@ class Scores:
     split: tuple[int, int]  # (gambling/scam right, harmful gambling-or-scam called gambling-or-scam)
     macro_f1: float
     language: tuple[int, int]
+    language_or_en: tuple[int, int]  # English counted right too: PH and TH SMS mix in English
 
 
 def _ratio(pair: tuple[int, int]) -> str:
@@ -103,18 +105,19 @@ def score(rows: Sequence[Row], pred: Sequence[str], detected: Sequence[str]) -> 
         split=count(split, lambda i: pred[i] == rows[i].category),
         macro_f1=_macro_f1([r.category for r in rows], pred),
         language=count(list(range(len(rows))), lambda i: detected[i] == rows[i].language),
+        language_or_en=count(list(range(len(rows))), lambda i: detected[i] in (rows[i].language, "en")),
     )
 
 
 HEADER = (f"{'source':28s} {'model':8s} {'rows':>5s}  {'harmful recall':>17s}  {'… with link':>17s}  "
           f"{'… without link':>17s}  {'benign flagged':>17s}  {'promos flagged':>17s}  {'gambling≠scam':>17s}  "
-          f"{'macro-F1':>8s}  {'language':>17s}")
+          f"{'macro-F1':>8s}  {'language':>17s}  {'language or en':>17s}")
 
 
 def line(source: str, model: str, s: Scores) -> str:
     return (f"{source:28s} {model:8s} {s.rows:5d}  {_ratio(s.harmful):>17s}  {_ratio(s.with_link):>17s}  "
             f"{_ratio(s.without_link):>17s}  {_ratio(s.benign):>17s}  {_ratio(s.promo):>17s}  {_ratio(s.split):>17s}  "
-            f"{s.macro_f1:8.3f}  {_ratio(s.language):>17s}")
+            f"{s.macro_f1:8.3f}  {_ratio(s.language):>17s}  {_ratio(s.language_or_en):>17s}")
 
 
 def evaluate(rows: Sequence[Row], systems: dict[str, Classifier], detected: Sequence[str],

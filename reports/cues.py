@@ -88,7 +88,14 @@ _LEXICON: dict[str, str] = {
         பணம் அனுப்ப | கட்டணம் | செலுத்த |
         ផ្ទេរប្រាក់ | បង់ប្រាក់ | ថ្លៃសេវា | ផ្ញើប្រាក់ |
         ໂອນເງິນ | ໂອນ | ຈ່າຍເງິນ | ຄ່າທຳນຽມ |
-        ငွေလွှဲ | လွှဲ | ငွေပေး | ကြေး
+        ငွေလွှဲ | လွှဲ | ငွေပေး | ကြေး |
+        打款 | 转钱 | 汇钱 | 押金 | 解冻费 | 垫付 |
+        பணப் பரிமாற்றம் | பணத்தை அனுப்ப | டிரான்ஸ்ஃபர் | முன்பணம் | வைப்புத்தொகை | பணம் கட்ட |
+        ផ្ទេរលុយ | វេរលុយ | បង់លុយ | ផ្ញើលុយ | ដាក់ប្រាក់ | កក់ប្រាក់ | ថ្លៃដំណើរការ | ថ្លៃរដ្ឋបាល |
+        ສົ່ງເງິນ | ຊຳລະເງິນ | ມັດຈຳ | ຄ່າດຳເນີນການ | ຈ່າຍກ່ອນ | ໂອນກ່ອນ |
+        ငွေပို့ | ငွေသွင်း | ကြိုတင်ငွေ | ဝန်ဆောင်ခ | kpay | wavepay |
+        fó osan | tau osan | depózitu | taxa administrasaun | haruka pulsa |
+        pague | transfira | deposite | envie dinheiro | envie o dinheiro | adiantamento
     """,
     "asks_code": """
         otp | pin | password | passcode | verification code | security code | 6-digit | 6 digit | tac |
@@ -100,7 +107,15 @@ _LEXICON: dict[str, str] = {
         கடவுச்சொல் | ரகசிய |
         លេខកូដ | ពាក្យសម្ងាត់ |
         ລະຫັດ |
-        လျှို့ဝှက်နံပါတ် | ကုဒ်
+        လျှို့ဝှက်နံပါတ် | ကုဒ် |
+        动态码 | 校验码 | 短信码 | 安全码 | 六位数字 | 授权码 | 口令 |
+        ஓடிபி | சரிபார்ப்புக் குறியீடு | பின் எண் | 6 இலக்க | குறியீட்டை அனுப்ப | பாஸ்வேர்டு | கடவுக்குறியீடு |
+        កូដសម្ងាត់ | លេខសម្ងាត់ | កូដផ្ទៀងផ្ទាត់ | លេខ PIN | កូដOTP | ៦ខ្ទង់ |
+        ລະຫັດ OTP | ລະຫັດຜ່ານ | ລະຫັດຢືນຢັນ | ລະຫັດ PIN | ລະຫັດລັບ | ເລກ 6 ຫຼັກ | ໂອທີພີ |
+        စကားဝှက် | အတည်ပြုကုဒ် | ပင်နံပါတ် | လျှို့ဝှက်ကုဒ် | ဂဏန်း ၆ လုံး | OTP နံပါတ် |
+        kódigu sekretu | kódigu verifikasaun | haruka kódigu | fó kódigu | númeru PIN | kódigu konfirmasaun |
+        código de confirmação | código de acesso | código de segurança | palavra-passe | código sms | 6 dígitos |
+        código que recebeu
     """,
     "asks_personal_data": """
         ic number | nric | identity card | id card | card number | cvv | expiry date | date of birth |
@@ -114,7 +129,17 @@ _LEXICON: dict[str, str] = {
         அடையாள அட்டை |
         អត្តសញ្ញាណប័ណ្ណ | ព័ត៌មានផ្ទាល់ខ្លួន |
         ບັດປະຈຳຕົວ |
-        မှတ်ပုံတင် | ကိုယ်ရေးအချက်အလက်
+        မှတ်ပုံတင် | ကိုယ်ရေးအချက်အလက် |
+        卡号 | 有效期 | 出生日期 | 护照号 | 个人信息 | 身份信息 | 实名认证 | 网银登录 |
+        அட்டை எண் | பிறந்த தேதி | கடவுச்சீட்டு | தனிப்பட்ட விவரங்கள் | வங்கி விவரங்கள் | ஐசி எண் | முழுப் பெயர் |
+        செல்ஃபி |
+        លេខកាត | កាតធនាគារ | ថ្ងៃខែឆ្នាំកំណើត | លិខិតឆ្លងដែន | ឈ្មោះពេញ | ថតសែលហ្វី | ព័ត៌មានគណនី |
+        ຂໍ້ມູນສ່ວນຕົວ | ເລກບັດ | ວັນເດືອນປີເກີດ | ໜັງສືຜ່ານແດນ | ສຳມະໂນຄົວ | ບັດ ATM | ຊື່ ແລະ ນາມສະກຸນ |
+        ကတ်နံပါတ် | ဘဏ်ကတ် | မွေးသက္ကရာဇ် | နိုင်ငံကူးလက်မှတ် | အမည်အပြည့်အစုံ | ဆယ်လ်ဖီ | အကောင့်အချက်အလက် |
+        kartaun eleitorál | bilhete identidade | dadus pesoál | númeru kartaun | data moris | pasaporte |
+        naran kompletu |
+        cartão de cidadão | cartão de eleitor | data de nascimento | data de validade | passaporte |
+        nome completo | dados bancários | dados do cartão
     """,
     "promises_prize": """
         you have won | you've won | you won | winner | prize* | congratulations | congrats | lucky draw |
@@ -129,7 +154,14 @@ _LEXICON: dict[str, str] = {
         பரிசு | வாழ்த்துக்கள் | வென்ற |
         រង្វាន់ | អបអរសាទរ | ឈ្នះ |
         ລາງວັນ | ຂໍສະແດງຄວາມຍິນດີ | ໂຊກດີ |
-        ဆုငွေ | ကံစမ်း | ဆုရ | လက်ဆောင် | ဂုဏ်ယူပါ
+        ဆုငွေ | ကံစမ်း | ဆုရ | လက်ဆောင် | ဂုဏ်ယူပါ |
+        抽奖 | 大奖 | 奖金 | 获奖 | 兑奖 | 红包 | 被选中 |
+        அதிர்ஷ்டக் குலுக்கல் | குலுக்கல் | வெகுமதி | தேர்ந்தெடுக்கப்பட்டுள்ளீர்கள் | அதிர்ஷ்டசாலி |
+        ចាប់ឆ្នោត | ឆ្នោតសំណាង | លាភសំណាង | ត្រូវបានជ្រើសរើស |
+        ຊິງໂຊກ | ຈັບສະຫລາກ | ຈັບສະຫຼາກ | ໄດ້ຮັບເລືອກ | ແຈກຟຣີ |
+        ကံထူး | ဆုကြီး | ထီပေါက် | ဆုမဲ | ရွေးချယ်ခံရ | အခမဲ့ရယူ |
+        sorteiu | rekompensa | selesionadu | vensedór |
+        vencedor | contemplado | recompensa | brinde | foi selecionado | foi selecionada | reclame já
     """,
     "offers_job": """
         part time | part-time | parttime | work from home | earn * per day | earn * daily | daily income |
@@ -144,7 +176,16 @@ _LEXICON: dict[str, str] = {
         பகுதி நேர | வேலை வாய்ப்பு | சம்பளம் |
         ការងារ | កម្រៃជើងសារ | ប្រាក់ខែ |
         ວຽກ | ລາຍໄດ້ |
-        အလုပ် | လစာ | ကော်မရှင်
+        အလုပ် | လစာ | ကော်မရှင် |
+        做任务 | 点赞赚钱 | 轻松赚钱 | 高薪 | 提成 | 日结 | 返佣 | 招聘 |
+        வீட்டிலிருந்து வேலை | பார்ட் டைம் | கமிஷன் | தினசரி வருமானம் | கூடுதல் வருமானம் | ஆன்லைன் வேலை | டாஸ்க் |
+        ធ្វើការពីផ្ទះ | ក្រៅម៉ោង | ចំណូលបន្ថែម | ប្រាក់ចំណូលប្រចាំថ្ងៃ | រកលុយតាមអនឡាញ | ជ្រើសរើសបុគ្គលិក |
+        កូមីស្យុង |
+        ຮັບສະໝັກ | ເຮັດຢູ່ເຮືອນ | ພາດທາມ | ຄ່າຄອມ | ຄ່ານາຍໜ້າ | ກົດໄລ້ |
+        အချိန်ပိုင်း | နေ့စဉ်ဝင်ငွေ | ဝင်ငွေရ | ဝန်ထမ်းခေါ် | အိမ်မှာနေရင်း | ငွေရှာ |
+        komisaun | vaga servisu | servisu husi uma | parte-tempu | osan fasil | rekrutamentu |
+        comissões | tarefas simples | a partir de casa | ganhe * por dia | ganhos diários | renda extra |
+        tempo parcial | recrutamento
     """,
     "offers_loan": """
         loan* | lending | no collateral | fast approval | quick cash | instant cash |
@@ -159,7 +200,14 @@ _LEXICON: dict[str, str] = {
         கடன் |
         ប្រាក់កម្ចី | កម្ចី | ខ្ចីប្រាក់ |
         ເງິນກູ້ | ກູ້ເງິນ | ສິນເຊື່ອ |
-        ချေးငွေ | ငွေချေး | အတိုး
+        ချေးငွေ | ငွေချေး | အတိုး |
+        借款 | 网贷 | 低息 | 无抵押 | 秒批 | 放款 | 下款 | 额度 |
+        லோன் | குறைந்த வட்டி | வட்டியில்லா | பிணையின்றி | ஜாமீன் இல்லாமல் | உடனடி ஒப்புதல் |
+        ខ្ចីលុយ | ឥណទាន | ការប្រាក់ទាប | គ្មានទ្រព្យធានា | មិនចាំបាច់ដាក់ធានា | អនុម័តរហ័ស | បើកប្រាក់ភ្លាមៗ |
+        ກູ້ຢືມ | ຢືມເງິນ | ດອກເບ້ຍຕ່ຳ | ບໍ່ຕ້ອງຄ້ຳ | ອະນຸມັດໄວ | ວົງເງິນ | ບໍ່ຕ້ອງມີຫຼັກຊັບ |
+        ချေးပေး | ချေးမည် | အာမခံမလို | ချက်ချင်းထုတ်ပေး | အရစ်ကျ | ငွေလိုအပ် |
+        empréstimu | kreditu | empresta osan | juru ki'ik | la presiza garantia | aprovasaun lalais | osan lalais |
+        empréstimos | financiamento | sem fiador | sem garantia | juros baixos | aprovação imediata | dinheiro rápido
     """,
     "promises_returns": """
         investment | invest* | guaranteed return* | profit* | returns | roi | forex | crypto | usdt | bitcoin |
@@ -173,7 +221,14 @@ _LEXICON: dict[str, str] = {
         முதலீடு | லாபம் |
         វិនិយោគ | ប្រាក់ចំណេញ |
         ລົງທຶນ | ກຳໄລ |
-        ရင်းနှီးမြှုပ်နှံ | အမြတ်
+        ရင်းနှီးမြှုပ်နှံ | အမြတ် |
+        保本 | 躺赚 | 翻倍 | 带单 | 虚拟币 | 炒币 | 分红 | 日息 |
+        முதலீட்டு | லாபத் | உத்தரவாதமான வருமானம் | இரட்டிப்பு | கிரிப்டோ | பிட்காயின் | டிரேடிங் |
+        ចំណេញ | ភាគលាភ | គ្រីបតូ | ការប្រាក់ខ្ពស់ | ទុនតិច | ចំណូលអកម្ម | ប៊ីតខញ |
+        ຜົນຕອບແທນ | ປັນຜົນ | ຄຣິບໂຕ | ເທຣດ | ທຶນໜ້ອຍ | ດອກເບ້ຍສູງ |
+        ပြန်ရငွေ | ငွေနှစ်ဆ | အစုရှယ်ယာ | ကရစ်ပ်တို | ဘစ်ကွိုင်း | အရင်းနည်း |
+        lukru | rendimentu | retornu | dobra osan | juru aas | kapitál ki'ik | kripto |
+        lucros | rendimentos | retorno garantido | rentabilidade | duplique o seu | criptomoeda* | juros altos
     """,
     "threatens": """
         suspended | blocked | will be closed | deactivat* | locked | arrest* | warrant | legal action | final notice |
@@ -188,7 +243,14 @@ _LEXICON: dict[str, str] = {
         முடக்க | அவசர | கைது |
         បិទ | ចាប់ខ្លួន | បន្ទាន់ |
         ລະງັບ | ດ່ວນ | ຈັບ |
-        ပိတ် | အမြန် | ဖမ်း
+        ပိတ် | အမြန် | ဖမ်း |
+        封号 | 注销 | 限期 | 24小时内 | 法律责任 | 涉嫌 | 通缉 | 立即处理 |
+        நிறுத்தி வைக்க | தடை செய்ய | அபராதம் | சட்ட நடவடிக்கை | 24 மணி நேரத்திற்குள் | இறுதி எச்சரிக்கை |
+        ផ្អាក | បង្កក | ពិន័យ | ២៤ម៉ោង | ២៤ ម៉ោង | ចាត់វិធានការ | ប្ដឹង |
+        ອາຍັດ | ປັບໃໝ | ດຳເນີນຄະດີ | ພາຍໃນ 24 | ຖືກປິດ | ຖືກບລັອກ | ຈັບກຸມ |
+        ဆိုင်းငံ့ | ဒဏ်ငွေ | အရေးယူ | ဥပဒေအရ | ၂၄ နာရီအတွင်း | ထောင်ဒဏ် | နောက်ဆုံးသတိပေး |
+        urjente | blokeia | suspende | prosesu legál | kastigu | komarka |
+        suspensa | suspenso | desativada | ação judicial | mandado de detenção | último aviso | nas próximas 24 horas
     """,
     "claims_authority": """
         police | court | customs | tax office | inland revenue | immigration | interpol | officer | bank negara |
@@ -204,7 +266,14 @@ _LEXICON: dict[str, str] = {
         காவல் | நீதிமன்ற | சுங்க |
         ប៉ូលីស | តុលាការ | គយ |
         ຕຳຫຼວດ | ສານ | ພາສີ |
-        ရဲ | တရားရုံး | အကောက်ခွန်
+        ရဲ | တရားရုံး | အကောက်ခွန် |
+        检察院 | 警官 | 网警 | 移民局 | 大使馆 | 央行 | 银行客服 | 执法部门 |
+        போலீஸ் | வருமான வரி | வரித்துறை | குடிநுழைவு | மத்திய வங்கி | நீதிபதி |
+        នគរបាល | ពន្ធដារ | អយ្យការ | ធនាគារជាតិ | អន្តោប្រវេសន៍ | អគ្គនាយកដ្ឋាន |
+        ຕຳຫລວດ | ໄອຍະການ | ອາກອນ | ທະນາຄານແຫ່ງ | ກວດຄົນເຂົ້າເມືອງ | ກົມພາສີ |
+        ရဲစခန်း | ရဲတပ်ဖွဲ့ | အခွန်ဦးစီး | ဗဟိုဘဏ် | လူဝင်မှုကြီးကြပ်ရေး | တရားလို |
+        polísia | ministériu públiku | prokuradór | autoridade tributária | bctl | imigrasaun |
+        ministério público | procurador | finanças | banco central | imigração | serviço de migração
     """,
     "family_emergency": """
         new number | my new number | mum | mom | dad | accident | hospital | hospitalised | emergency | in trouble |
@@ -218,7 +287,15 @@ _LEXICON: dict[str, str] = {
         விபத்து | மருத்துவமனை |
         គ្រោះថ្នាក់ | មន្ទីរពេទ្យ |
         ອຸບັດຕິເຫດ | ໂຮງໝໍ |
-        မတော်တဆ | ဆေးရုံ
+        မတော်တဆ | ဆေးရုံ |
+        换号 | 新号 | 猜猜我是谁 | 急需用钱 | 住院 | 手术费 | 出了点事 |
+        புதிய எண் | எண்ணை மாற்றி | ஆஸ்பத்திரி | சிக்கலில் | அவசரமாகப் பணம் | மருத்துவச் செலவு |
+        លេខថ្មី | ប្ដូរលេខ | ប្តូរលេខ | បុកឡាន | ត្រូវការលុយបន្ទាន់ | សង្គ្រោះបន្ទាន់ |
+        ເບີໃໝ່ | ປ່ຽນເບີ | ລົດຕຳ | ສຸກເສີນ | ຕ້ອງການເງິນດ່ວນ | ເບີນີ້ແມ່ນ |
+        နံပါတ်အသစ် | နံပါတ်ပြောင်း | ကားတိုက် | အရေးပေါ် | ဒုက္ခရောက် | ဆေးကုသစရိတ် |
+        númeru foun | troka númeru | aksidente | emerjénsia | presiza osan lalais |
+        novo número | mudei de número | troquei de número | emergência | internado | em apuros |
+        preciso de dinheiro urgente
     """,
     "gambling": """
         slot* | casino | kasino | baccarat | bet | betting | sportsbook | jackpot | togel | judi | gacor | maxwin |
@@ -230,7 +307,14 @@ _LEXICON: dict[str, str] = {
         சூதாட்ட | பந்தய |
         កាស៊ីណូ | ល្បែង | ភ្នាល់ | ស្លត |
         ຄາສິໂນ | ການພະນັນ | ສະລັອດ | ພະນັນ |
-        လောင်းကစား | ကာစီနို | စလော့
+        လောင်းကစား | ကာစီနို | စလော့ |
+        赌博 | 网赌 | 娱乐城 | 棋牌 | 六合彩 | 真人荷官 | 投注 | 爆分 |
+        கேசினோ | ஸ்லாட் | லாட்டரி | பெட்டிங் | ஜாக்பாட் | ரம்மி | போக்கர் |
+        ស៊ីសង | បាការ៉ា | ចាក់បាល់ | ជល់មាន់ | ឡុកឡាក់ | បាញ់ត្រី | ជេកផត |
+        ບາຄາຣ່າ | ແທງບານ | ເດີມພັນ | ສລັອດ | ຕີໄກ່ | ຫວຍອອນລາຍ | ແຈັກພອດ |
+        ဘောလောင်း | ပွဲလောင်း | ဘာကာရာ | ရှမ်းကိုးမီး | နှစ်လုံးထီ | ဂျက်ပေါ့ | ပိုကာ |
+        jogu azar | futu manu | kazinu | bola guling | jogu sorte | lotaria |
+        jogo de azar | jogos de azar | roleta | bacará | bingo
     """,
     "gambling_bonus": """
         deposit bonus | welcome bonus | new member bonus | first deposit | free credit | cashback | rebate |
@@ -242,7 +326,15 @@ _LEXICON: dict[str, str] = {
         首存 | 彩金 | 返水 | 免费筹码 |
         ប្រាក់បន្ថែម |
         ໂບນັດ |
-        ဘောနပ်
+        ဘောနပ် |
+        首充 | 存送 | 体验金 | 注册送 | 充值送 | 新会员 | 提款 | 返利 |
+        போனஸ் | இலவச கிரெடிட் | முதல் வைப்பு | புதிய உறுப்பினர் | கேஷ்பேக் | இலவச ஸ்பின் |
+        បូណូស | ដាក់ប្រាក់លើកដំបូង | ដកប្រាក់ | ក្រេឌីតឥតគិតថ្លៃ | សមាជិកថ្មី | ប្រាក់ត្រឡប់មកវិញ | ដាក់ដក |
+        ເຄຣດິດຟຣີ | ເຄດິດຟຣີ | ຝາກຄັ້ງທຳອິດ | ຝາກ-ຖອນ | ຝາກຖອນ | ສະມາຊິກໃໝ່ | ຄືນຍອດເສຍ |
+        အခမဲ့ခရက်ဒစ် | ပထမအကြိမ်ငွေသွင်း | ငွေသွင်းငွေထုတ် | အသင်းဝင်သစ် | ပြန်အမ်းငွေ | ဘိုးနပ်စ် |
+        bónus | membru foun | kréditu grátis | kréditu gratuitu | depózitu dahuluk | levanta osan |
+        bónus de boas-vindas | bónus de depósito | crédito grátis | rodadas grátis | giros grátis |
+        primeiro depósito | levantamentos
     """,
     "moves_to_chat_app": """
         whatsapp | whatsap | watsap | wa.me | wa | telegram | line id | add line | wechat | viber | zalo | chat us |
@@ -252,7 +344,14 @@ _LEXICON: dict[str, str] = {
         加微信 | 微信 | 加我 |
         វ៉ាត់សាប់ | តេឡេក្រាម |
         ວັອດແອັບ |
-        ဗိုက်ဘာ
+        ဗိုက်ဘာ |
+        纸飞机 | 飞机号 | 电报 | 私聊 | 私信 | 加好友 | 扫码加 |
+        வாட்ஸ்அப் | வாட்ஸ்ஆப் | வாட்சப் | டெலிகிராம் | இன்பாக்ஸ் | தனிப்பட்ட செய்தி | டிஎம் |
+        តេលេក្រាម | វ៉ាត់អាប់ | ឆាតមក | ឆាតតាម | ឆាតឯកជន | បន្ថែមមិត្ត | ផ្ញើសារមក |
+        ວອດແອັບ | ເທເລແກຣມ | ເທເລແກມ | ແອັດໄລນ໌ | ທັກມາ | ແອດມາ | ແຊັດສ່ວນຕົວ |
+        တယ်လီဂရမ် | ဗိုင်ဘာ | ဝက်ဆပ် | မက်ဆင်ဂျာ | အင်ဘောက်စ် | ချတ်ပါ |
+        haruka mensajen | kontaktu liuhusi | tama grupu | chat mai | chat ba ami | mensajen privadu |
+        mensagem privada | envie mensagem | mande mensagem | chame no | contacte-nos | adicione-me | zap
     """,
     "chain_message": """
         forward this | share this | please share | viral | breaking | miracle | cure* | 100% proven |
@@ -265,7 +364,15 @@ _LEXICON: dict[str, str] = {
         பகிரவும் |
         ចែករំលែក |
         ແບ່ງປັນ |
-        မျှဝေ
+        မျှဝေ |
+        扩散 | 转给 | 转起来 | 不转不是 | 偏方 | 特效药 | 震惊 |
+        பகிருங்கள் | ஷேர் செய்யுங்கள் | அனைவருக்கும் அனுப்பு | பரப்புங்கள் | அதிசய மருந்து | குணமாகும் |
+        முக்கிய செய்தி |
+        ចែកបន្ត | ផ្ញើបន្ត | ឆែរបន្ត | ប្រាប់បន្ត | ព័ត៌មានក្ដៅ | ថ្នាំវិសេស | ជាសះស្បើយ |
+        ສົ່ງຕໍ່ | ແຊຕໍ່ | ບອກຕໍ່ | ຂ່າວດ່ວນ | ຢາວິເສດ | ປິ່ນປົວຫາຍ |
+        ရှယ်ပေး | ဆက်ရှယ် | ဖော်ဝပ် | လူတိုင်းသိအောင် | သတင်းထူး | အံ့ဖွယ်ဆေး | ပျောက်ကင်း |
+        fahe ba ema hotu | fahe lalais | haruka ba ema seluk | ai-moruk milagre | notísia urjente |
+        reencaminhe | divulgue | partilhem | passe a mensagem | milagre | milagroso
     """,
     "reports_scam": """
         scam* | scammed | cheated | fraud | i got a call | i received | lost my money | was deceived |
@@ -278,7 +385,14 @@ _LEXICON: dict[str, str] = {
         ஏமாற்ற | மோசடி |
         បោកប្រាស់ | ឆបោក |
         ຖືກຫຼອກ | ຫຼອກລວງ | ສໍ້ໂກງ |
-        လိမ်လည် | အလိမ်
+        လိမ်လည် | အလိမ် |
+        上当 | 受骗 | 骗局 | 骗了我 | 被坑 | 报警了 |
+        ஏமாந்த | ஸ்கேம் | பணத்தை இழந்த | பித்தலாட்ட | ஃப்ராடு | ஃபிராடு |
+        គេបោក | ត្រូវបោក | បោកលុយ | បាត់លុយ | ខាតលុយ | ជនខិលខូច |
+        ຖືກຫລອກ | ຫລອກລວງ | ໂດນຫລອກ | ໂດນຫຼອກ | ເສຍເງິນ | ຂີ້ໂກງ | ຕົ້ມຕຸ໋ນ |
+        လိမ်ခံရ | လိမ်သွား | လိမ်ညာ | လူလိမ် | ငွေဆုံး | ငွေပါသွား |
+        fraude | lakon osan | naok osan | golpe | engana |
+        burlado | burlada | burlão | burlas | enganada | perdi o meu dinheiro
     """,
     "opt_out": """
         stop to | reply stop | send stop | unsubscribe | opt out | opt-out | t&c apply | t&c | tnc | to stop |
@@ -289,7 +403,15 @@ _LEXICON: dict[str, str] = {
         退订 | 回复td |
         ឈប់ |
         ຍົກເລີກ |
-        ရပ်ရန်
+        ရပ်ရန် |
+        回t | 拒收 | 取消订阅 | 资费 | 条款及细则 | 回复n |
+        என அனுப்பவும் | விலக விரும்பினால் | சந்தாவை ரத்து | நிபந்தனைகள் பொருந்தும் | குழுவிலக | ரத்து செய்ய |
+        ការជាវ | ដកការជាវ | លក្ខខណ្ឌអនុវត្ត | ផ្ញើ stop | អត្រាសេវា |
+        ຢຸດຮັບ | ຢຸດບໍລິການ | ສົ່ງ stop | ເງື່ອນໄຂ | ຄ່າບໍລິການ | ແພັກເກັດ |
+        stop ပို့ | စည်းကမ်းချက် | ပက်ကေ့ချ် | မလိုချင်ပါက |
+        haruka stop | termu no kondisaun | pakote | atu para simu |
+        envie stop | para cancelar | deixar de receber | cancelar a subscrição | termos e condições | tarifário |
+        custo por sms
     """,
     "safety_warning": """
         never ask | will never | do not share | don't share | do not disclose | never share | beware | be careful |
@@ -304,9 +426,22 @@ _LEXICON: dict[str, str] = {
         பகிர வேண்டாம் | எச்சரிக்கை |
         កុំផ្តល់ | ប្រុងប្រយ័ត្ន |
         ຢ່າ | ລະວັງ |
-        မမျှဝေပါနှင့် | သတိပြု
+        မမျှဝေပါနှင့် | သတိပြု |
+        不会索要 | 不要告诉 | 勿泄露 | 提高警惕 | 防骗 | 官方渠道 | 官方网站 |
+        யாருடனும் பகிர | தெரிவிக்க வேண்டாம் | ஒருபோதும் கேட்காது | கவனமாக இருங்கள் | ஜாக்கிரதை |
+        அதிகாரப்பூர்வ இணையதளம் | கொடுக்க வேண்டாம் |
+        កុំផ្ដល់ | កុំប្រាប់ | កុំចែករំលែក | មិនដែលស្នើសុំ | សូមប្រយ័ត្ន | គេហទំព័រផ្លូវការ | រក្សាការសម្ងាត់ |
+        ຫ້າມບອກ | ຫ້າມເປີດເຜີຍ | ບໍ່ຄວນເປີດເຜີຍ | ບໍ່ມີນະໂຍບາຍ | ເວັບໄຊທາງການ | ເຕືອນໄພ | ຢ່າຫລົງເຊື່ອ |
+        မပေးပါနှင့် | မပြောပါနှင့် | မည်သူ့ကိုမျှ | သတိထား | မည်သည့်အခါမျှ | တရားဝင်ဝက်ဘ်ဆိုက် |
+        labele fahe | keta fahe | keta fó | la sei husu | keta fiar |
+        nunca pede | nunca solicita | não divulgue | não forneça | esteja atento | site oficial | alerta de burla
     """,
 }
+
+
+# Lower-case Cyrillic and Greek letters that look like Latin ones. None of harmline's 13 languages is
+# written in those scripts, so in a report they only disguise a Latin word.
+_HOMOGLYPHS = dict(zip("аеорсухкмтнвіјѕԁοανρτικεχ", "aeopcyxkmthbijsdoavptikex", strict=True))
 
 
 def _fold_char(char: str) -> str:
@@ -319,6 +454,8 @@ def _fold_char(char: str) -> str:
         return char
     if folded == "đ":
         return "d"
+    if folded in _HOMOGLYPHS:  # Cyrillic or Greek letters dressed as Latin: АЕRО88
+        return _HOMOGLYPHS[folded]
     if is_latin(folded):  # drop the accents Vietnamese, Portuguese and Tetum use
         return unicodedata.normalize("NFD", folded)[0]
     return folded
@@ -421,7 +558,10 @@ _THROWAWAY_TLDS = frozenset("top xyz vip cc win icu cyou buzz click link site on
 DECORATIONS = dict.fromkeys(map(ord, "\u0332\u0333\u035f\u0336\u0335\u0338\u20e3\ufe0f\u200b\u200c\u200d\u2060"))
 # Indonesian, Thai and Filipino gambling sites are named a word plus a "lucky" number (PULAU777,
 # Weton88, mbak4d2, Koreo138); styled or spaced letters are folded before this is tried.
-_GAMBLING_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}(?:77|777|88|888|99|999|4d\d?|138|168|303|69)(?![\w.])")
+_GAMBLING_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}[+_-]?(?:77|777|88|888|99|999|4d\d?|138|168|303|69)(?![\d.])")
+# The same shape with any number, counted only when written in styled letters (𝑺𝑼𝑯𝑼𝟑𝟐𝟖): a name
+# dressed up to get past filters.
+_STYLED_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}[+_-]?\d{2,4}(?![\d.])")
 # A telco's USSD service code (*137#, *218*6#): genuine marketing names one to opt out or subscribe.
 _SERVICE_CODE = re.compile(r"\*\d{2,4}(?:\*\d{1,6})*#")
 _IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
@@ -445,6 +585,11 @@ def link_cues(hosts: list[str]) -> list[str]:
     return found
 
 
+def _styled(word: str) -> bool:
+    """Written in Unicode's mathematical letters or digits (bold, italic, script, double-struck)."""
+    return any("\U0001d400" <= char <= "\U0001d7ff" or "\u2100" <= char <= "\u214f" for char in word)
+
+
 def find_cues(text: str) -> list[CueMatch]:
     """The lexicon cues found in ``text``, each with the citizen's own words that matched (first match)."""
     folded = fold(text)
@@ -453,9 +598,11 @@ def find_cues(text: str) -> list[CueMatch]:
         found.append(CueMatch("account_number", ""))
     # Underlined or struck-through letters (P͟U͟L͟A͟U͟777) only hide a brand: read it without them.
     undecorated = folded.translate(DECORATIONS)
-    if brand := _GAMBLING_BRAND.search(undecorated):
-        shown = text[brand.start():brand.end()] if len(undecorated) == len(folded) else brand.group(0)
-        found.append(CueMatch("gambling_brand", shown))
+    aligned = len(undecorated) == len(folded)
+    brand = _GAMBLING_BRAND.search(undecorated) or next(
+        (m for m in _STYLED_BRAND.finditer(undecorated) if aligned and _styled(text[m.start():m.end()])), None)
+    if brand:
+        found.append(CueMatch("gambling_brand", text[brand.start():brand.end()] if aligned else brand.group(0)))
     if "opt_out" not in {cue.name for cue in found} and (code := _SERVICE_CODE.search(folded)):
         found.append(CueMatch("opt_out", code.group(0)))
     return found

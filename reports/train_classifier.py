@@ -70,6 +70,7 @@ class Row:
 GAMBLING = re.compile(
     r"บาคาร่า|บาคารา|สล็อต|คาสิโน|แทงบอล|แทงหวย|เดิมพัน|หวย|ฝาก.{0,3}ถอน|ฝากแรก|ฝากครั้งแรก|เครดิต ?ฟรี|แจกเครดิต|"
     r"ฟรีเครดิต|เทิร์น|เว็บตรง|ยูฟ่า|ufa|pg ?soft|ค่าคอมทุกวัน|คืนยอดเสีย|แตกง่าย|แตกรัว|ถอนได้|ไม่มีอั้น|"
+    r"โบนัส|โuนัa|รัUโUนัส|สปิน|ยูสใหม่|สมาชิกใหม่|ยอดฝาก|ฝาก ?\d+ ?(?:บ\.? ?|บาท ?)?รับ|ฝากตอนนี้|ฝากไม่มีขั้นต่ำ|อีสปอร์ต|"
     r"slot|s!ot|sl0t|casino|cas1n0|kasino|\bbet|bet\b|\d+bet|jackpot|jackp0t|jili|sabong|bingo|baccarat|poker|"
     r"sportsbook|togel|judi|gacor|maxwin|deposit bonus|first deposit|cashback|rebate|scatter|spin|"
     r"tumaya|deposito|welcome bonus|free \d+ ?(?:php|p\b)|\d+p (?:for free|bonus)|w\+|pwin|luck9",
