@@ -114,6 +114,9 @@ _INDONESIAN_INFORMAL = _words(
 _INDONESIAN_ONLY = _words(
     "bisa rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "
     "pemerintah polisi segera telepon kirim dapetin lu lo dong belum pulsa rp rupiah kak bang min"
+    # Written Indonesian, as news and forwarded posts have it (Malay: bahawa, kerana, kesihatan,
+    # mengandungi, khabar, doktor, ubat, pejabat, pelbagai, maklumat).
+    " bahwa karena kesehatan mengandung kabar dokter obat kantor berbagai informasi padahal provinsi kabupaten"
 ) | _INDONESIAN_INFORMAL
 # Phrases of Indonesian loan adverts; each counts as one more Indonesian-only word.
 _INDONESIAN_PHRASES = re.compile(

@@ -95,6 +95,17 @@ def test_informal_indonesian_and_indonesian_loan_adverts_are_indonesian(text: st
 
 
 @pytest.mark.parametrize("text", [
+    # Forwarded health hoaxes, as Indonesian news writes them (they came out as Malay on "bila", "macam").
+    "Pada dasarnya tidak ada makanan yang membawa sel kanker, pakar kanker dunia sepakat bahwa sel sehat "
+    "berubah bila tubuh kekurangan gizi",
+    "Ikan lele disebut mengandung 3.000 sel kanker. Kabar tersebut beredar di media sosial, macam-macam "
+    "dampaknya bagi kesehatan",
+])
+def test_written_indonesian_news_is_indonesian_not_malay(text: str) -> None:
+    assert DETECTOR.detect(text).language == "id"
+
+
+@pytest.mark.parametrize("text", [
     "Pinjaman peribadi tanpa penjamin, lulus cepat, hubungi WhatsApp",
     "Sy dah transfer tp duit x masuk lg",
     "Saya dah bayar yuran tapi pinjaman tak lulus lagi",
