@@ -57,6 +57,8 @@ CUES: dict[str, Cue] = {cue.name: cue for cue in (
     Cue("gambling", N_("gambling words (slots, casino, betting)"), True),
     Cue("gambling_bonus", N_("offers a deposit bonus or free credit"), True),
     Cue("gambling_brand", N_("names a site the way gambling brands are named (NAME77, NAME88, NAME4D)"), True),
+    Cue("disguised_words", N_("writes words with look-alike digits or symbols (B0NUS, S!ot) to get past filters"),
+        True),
     Cue("moves_to_chat_app", N_("asks to continue on WhatsApp, Telegram, LINE or another chat app"), True),
     Cue("chain_message", N_("urges forwarding or makes a sensational claim"), True),
     Cue("reports_scam", N_("the citizen says they were cheated"), True),
@@ -519,9 +521,8 @@ def _automaton() -> tuple[Any, re.Pattern[str] | None]:
     return automaton, (re.compile("|".join(gapped)) if gapped else None)
 
 
-def _lexicon_matches(text: str, folded: str) -> dict[str, str]:
-    """The first (longest at its place) phrase of ``text`` matching each cue's lexicon."""
-    automaton, gapped = _automaton()
+def _spans(automaton: Any, folded: str) -> dict[str, tuple[int, int]]:
+    """Where each cue's lexicon first matches ``folded`` (longest term at its place)."""
     found: dict[str, tuple[int, int]] = {}
     for end, (length, entries) in automaton.iter(folded):
         for entry in entries:
@@ -530,20 +531,83 @@ def _lexicon_matches(text: str, folded: str) -> dict[str, str]:
             start = end - length + 1
             stop = end + 1
             if entry.bounded:
-                if start > 0 and folded[start - 1].isalnum():
+                # "$pin" is a disguised "spin", not a PIN: $ and @ stand for letters inside words.
+                if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] in "$@"):
                     continue
                 if entry.prefix:
                     while stop < len(folded) and folded[stop].isalnum():
                         stop += 1
-                elif stop < len(folded) and folded[stop].isalnum():
+                elif stop < len(folded) and (folded[stop].isalnum() or folded[stop] in "$@"):
                     continue
             found[entry.cue] = (start, stop)
+    return found
+
+
+def _lexicon_matches(text: str, folded: str) -> dict[str, str]:
+    """The first (longest at its place) phrase of ``text`` matching each cue's lexicon, and
+    ``disguised_words`` when a term was only found by reading look-alike digits and symbols."""
+    automaton, gapped = _automaton()
+    found = _spans(automaton, folded)
+    if (undisguised := _undisguise(text, folded)) is not None:
+        skeleton, words = undisguise_automaton(), undisguised[1]
+        for cue, (start, stop) in _spans(skeleton, undisguised[0]).items():
+            hidden = next(((a, b) for a, b in words if a < stop and start < b), None)
+            if hidden is not None and cue not in found:
+                found[cue] = (start, stop)
+                found.setdefault("disguised_words", hidden)
     phrases = {cue: text[start:stop].strip() for cue, (start, stop) in found.items()}
     if gapped:
         for match in gapped.finditer(folded):
             cue = (match.lastgroup or "").rsplit("_", 1)[0]
             phrases.setdefault(cue, text[match.start():match.end()])
     return phrases
+
+
+# Letters written as look-alike digits or symbols to dodge filters: B0NUS, S!ot, CA$H, fr33, and a
+# capital I for an l or a small l for an I (sIot, CASlNO). In such a word every i-or-l look-alike
+# reads as "i", and the lexicon is read the same way (slot → siot), so either spelling matches.
+_LOOKALIKES = str.maketrans("01!|3@4$5l", "oiiieaassi")
+_WORDS = re.compile(r"\S+")
+_PUNCTUATION = frozenset(",.;:?!()[]\"'")
+_SYMBOL_IN_WORD = re.compile(r"[^\W\d_][0-9!|$@]|[0-9!|$@][^\W\d_]")
+_I_FOR_L = re.compile(r"(?<=[a-z])I(?=[a-z])|(?<=[A-Z])l(?=[A-Z])")
+
+
+def _undisguise(text: str, folded: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """``folded`` with its disguised words read as letters, and where those words are; None if
+    there are none. Same length as ``folded``, so spans still map to the citizen's text."""
+    chars: list[str] | None = None
+    words: list[tuple[int, int]] = []
+    for word in _WORDS.finditer(folded):
+        # A word without the punctuation around it ("CASlNO," → CASlNO; "S!ot!" → S!ot).
+        start, end = word.start(), word.end()
+        while end > start and folded[end - 1] in _PUNCTUATION:
+            end -= 1
+        while start < end and folded[start] in _PUNCTUATION:
+            start += 1
+        token = folded[start:end]
+        if sum(c.isalpha() for c in token) < 2:
+            continue
+        if _SYMBOL_IN_WORD.search(token) or _I_FOR_L.search(text[start:end]):
+            chars = chars if chars is not None else list(folded)
+            chars[start:end] = token.translate(_LOOKALIKES)
+            words.append((start, end))
+    return ("".join(chars), words) if chars is not None else None
+
+
+@lru_cache(maxsize=1)
+def undisguise_automaton() -> Any:
+    """The Latin-script lexicon with i and l read alike, matched against undisguised words."""
+    automaton = ahocorasick.Automaton()
+    base, _ = _automaton()
+    for term, (length, entries) in base.items():
+        latin = tuple(entry for entry in entries if entry.bounded)
+        if latin:
+            key = term.replace("l", "i")
+            _, known = automaton.get(key) if automaton.exists(key) else (0, ())
+            automaton.add_word(key, (length, (*known, *latin)))
+    automaton.make_automaton()
+    return automaton
 
 
 _ACCOUNT_WORDS = re.compile(

@@ -41,3 +41,32 @@ def test_ordinary_names_with_numbers_are_not_brands(text: str) -> None:
 ])
 def test_cues_in_the_thinner_languages(text: str, cue: str, phrase: str) -> None:
     assert _cues(text).get(cue) == phrase
+
+
+@pytest.mark.parametrize(("text", "cue", "disguise"), [
+    ("Welcome ! your have P1222 for S!ot , Web: 11y.life Good Luck!", "gambling", "S!ot"),
+    ("ESugal hindi na need pumunta CASlNO, pIay online at manalo araw araw", "gambling", "CASlNO"),
+    ("Kumusta Lodi! Register na! And get your 120% Welcome B0NU$ FREEPLAY", "gambling_bonus", "B0NU$"),
+    ("Claim 66666P sIot now", "gambling", "sIot"),
+])
+def test_words_disguised_with_digits_and_symbols_are_read_and_named(text: str, cue: str, disguise: str) -> None:
+    found = _cues(text)
+    assert found.get(cue) == disguise
+    assert found.get("disguised_words") == disguise
+
+
+@pytest.mark.parametrize("text", [
+    "Bayar token PLN! sekarang",  # an l next to "!" is no disguised i: not a PIN
+    "Got the new iphone14PROMAX, covid19 test negative",
+    "Hello!! Congratulations on your graduation",
+])
+def test_ordinary_words_next_to_digits_or_punctuation_are_not_disguises(text: str) -> None:
+    found = _cues(text)
+    assert "disguised_words" not in found
+    assert "asks_code" not in found
+
+
+def test_a_dollar_sign_spin_is_gambling_not_a_pin() -> None:
+    found = _cues("Mag $pin at makakuha ng maraming PRIZES")
+    assert found.get("gambling") == "$pin"
+    assert "asks_code" not in found
