@@ -263,7 +263,7 @@ _LEXICON: dict[str, str] = {
         pulis | korte | nbi | bir | customs officer |
         cong an | toa an | vien kiem sat | hai quan | thue | bo cong an |
         polícia | policia | tribunal | alfândega | pntl |
-        ตำรวจ | ศาล | ศุลกากร | สรรพากร | dsi | กรม |
+        ตำรวจ | ศาล | ศุลกากร | สรรพากร | dsi | กรมสอบสวน | กรมที่ดิน | กรมการขนส่ง | กรมบังคับคดี | สตช |
         公安 | 警察 | 法院 | 海关 | 税务 |
         காவல் | நீதிமன்ற | சுங்க |
         ប៉ូលីស | តុលាការ | គយ |
@@ -303,8 +303,10 @@ _LEXICON: dict[str, str] = {
         slot* | casino | kasino | baccarat | bet | betting | sportsbook | jackpot | togel | judi | gacor | maxwin |
         scatter | rtp | spin | poker | roulette | sabong | e-sabong | jili | jueteng | lottery | 4d | toto |
         taruhan | bandar | situs | sugal | taya | tumaya | ca do | nha cai | no hu | tai xiu | lo de | danh bai |
+        tongits | pusoy | color game | perya | fish shooter | free chips | jepe | jp | rungkad | modal receh |
         cassino | aposta* |
-        สล็อต | บาคาร่า | คาสิโน | แทงบอล | พนัน | หวย | เดิมพัน | เว็บตรง | ยูฟ่า |
+        สล็อต | บาคาร่า | คาสิโน | แทงบอล | พนัน | หวย | เดิมพัน | เว็บตรง | ยูฟ่า | ป๊อกเด้ง | ไฮโล | ยิงปลา |
+        ทีเด็ดบอล | ทายผลบอล | สูตรบอล | สูตรสล็อต | สูตรบาคาร่า | น้ำเต้าปูปลา |
         赌场 | 博彩 | 老虎机 | 百家乐 | 下注 | 彩票 |
         சூதாட்ட | பந்தய |
         កាស៊ីណូ | ល្បែង | ភ្នាល់ | ស្លត |
@@ -320,6 +322,7 @@ _LEXICON: dict[str, str] = {
     """,
     "gambling_bonus": """
         deposit bonus | welcome bonus | new member bonus | first deposit | free credit | cashback | rebate |
+        free bet | birthday bonus | cash out | free chip* |
         free spin* |
         bonus new member | bonus deposit | deposit * bonus | withdraw* | wd | depo | daily bonus | free 100 |
         bonus harian | bonus member baru |
@@ -342,7 +345,7 @@ _LEXICON: dict[str, str] = {
         whatsapp | whatsap | watsap | wa.me | wa | telegram | line id | add line | wechat | viber | zalo | chat us |
         hubungi wa | chat wa | wasap | dm |
         kết bạn zalo | ket ban zalo | nhan tin zalo | inbox |
-        แอดไลน์ | ไลน์ | ทักไลน์ |
+        แอดไลน์ | ทักไลน์ | ไอดีไลน์ | ไลน์ไอดี | ทางไลน์ | ผ่านไลน์ | คุยไลน์ | ไลน์มา |
         加微信 | 微信 | 加我 |
         វ៉ាត់សាប់ | តេឡេក្រាម |
         ວັອດແອັບ |
@@ -401,7 +404,7 @@ _LEXICON: dict[str, str] = {
         unreg | berhenti | ketik stop | henti | tarif |
         i-text stop |
         huy dk | tu choi | soan huy | huy |
-        ยกเลิก |
+        ยกเลิกรับ | ยกเลิกบริการ | ไม่ต้องการรับ | ยกเลิก sms |
         退订 | 回复td |
         ឈប់ |
         ຍົກເລີກ |
@@ -610,10 +613,13 @@ def undisguise_automaton() -> Any:
     return automaton
 
 
+# An account word, then (a few non-digits later, never a "+": that is a phone number) the digits.
+# Latin words stand whole ("call back 03-2345 6789" has no "ac"); other scripts have no spaces.
 _ACCOUNT_WORDS = re.compile(
-    r"(?:a/?c|acct|account|akaun|rekening|rek|no\.? rek|norek|stk|so tai khoan|tai khoan|conta|บัญชี|账号|账户|"
-    r"គណនី|ບັນຊີ|အကောင့်|bank|maybank|cimb|bca|bri|bni|mandiri|bdo|bpi|gcash|vietcombank|techcombank|kbank|scb)"
-    r"[^\d\n]{0,20}\d[\d\s-]{6,20}\d")
+    r"(?:(?<![a-z])(?:a/?c|acc|acct|account|akaun|rekening|rek|no\.? rek|norek|stk|so tai khoan|tai khoan|conta|bank|"
+    r"maybank|cimb|bca|bri|bni|mandiri|bdo|bpi|gcash|vietcombank|techcombank|kbank|scb)(?![a-z])"
+    r"|บัญชี|账号|账户|គណនី|ບັນຊີ|အကောင့်)"
+    r"[^\d\n+]{0,20}\d[\d\s-]{6,20}\d")
 _HYPHENATED_BRAND = re.compile(r"(?:secure|verify|verif|login|update|account|support|service|online|help|redeliver|"
                                r"claim|reward|bonus|promo|official)", re.IGNORECASE)
 _THROWAWAY_TLDS = frozenset("top xyz vip cc win icu cyou buzz click link site online live shop store fun "

@@ -70,3 +70,30 @@ def test_a_dollar_sign_spin_is_gambling_not_a_pin() -> None:
     found = _cues("Mag $pin at makakuha ng maraming PRIZES")
     assert found.get("gambling") == "$pin"
     assert "asks_code" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "Transfer ke rekening BCA 1234567890 a/n Budi",
+    "pls bank in to maybank 5123 4567 8901 today",
+    "โอนเข้าบัญชี 123-4-56789-0 ด่วน",
+    "acc: 1234 5678 90",
+])
+def test_an_account_to_pay_into_is_a_cue(text: str) -> None:
+    assert "account_number" in _cues(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Got a call from Pos Laju, I must pay RM2,000 to the police officer, call back +60 3-2345 6789",
+    "pls call back 03-2345 6789 after lunch",
+])
+def test_a_phone_number_to_call_back_is_not_a_bank_account(text: str) -> None:
+    assert "account_number" not in _cues(text)
+
+
+def test_thai_online_is_not_the_line_app_and_cancelling_a_transaction_is_no_opt_out() -> None:
+    assert "moves_to_chat_app" not in _cues("ป๊อกเด้งออนไลน์ เล่นกับคนจริง")  # ออนไลน์, online, holds ไลน์
+    assert _cues("สนใจทักไลน์มาเลย")["moves_to_chat_app"] == "ทักไลน์"
+    # "reply with the OTP to cancel the transaction" is phishing, not a marketing opt-out
+    found = _cues("ธนาคารแจ้ง กรุณาตอบกลับ SMS นี้ด้วยรหัส OTP 6 หลัก เพื่อยกเลิกรายการ")
+    assert "opt_out" not in found and "asks_code" in found
+    assert _cues("AIS เน็ตไม่อั้น 30 วัน ยกเลิกรับข่าวสาร *137")["opt_out"] == "ยกเลิกรับ"
