@@ -110,6 +110,9 @@ _MALAY_ONLY = _words(
 _INDONESIAN_INFORMAL = _words(
     "gak nggak enggak ngga gk ga udah udh aja gue gw nih banget bgt sih deh kok gimana gmn emang bs nipu "
     "dapet pake akun butuh cair agunan ktp pinjol"
+    # Comment-section Indonesian (laughter, praise, slang), which Tagalog never writes
+    " wkwk wkwkwk wkwkwkwk wkwkwk anjay anjir gokil ngakak seru keren beneran bener gitu gini"
+    " kayak kyk bikin dong kak mantap mantul kocak"
 )
 _INDONESIAN_ONLY = _words(
     "bisa rekening uang silakan gratis pembayaran tautan nomor mau benar mobil kapan bapak "

@@ -119,3 +119,14 @@ def test_malaysian_malay_loan_talk_and_shorthand_stay_malay(text: str) -> None:
 def test_shorthand_both_write_is_left_to_the_country() -> None:
     assert DETECTOR.detect("tp blm masuk jg", "en").language == "id"
     assert DETECTOR.detect("tp blm masuk jg", "en", "MY").language == "ms"
+
+
+@pytest.mark.parametrize("text", [
+    "Kak, pinjem duit dong😂",  # was Vietnamese
+    "Ngakak bngt wkwkwk",  # was undetermined
+    "Lah si anjir langsung kabur",  # was Filipino ("si")
+    "si abang kocak bener",
+    "mantap nyooo🤤",
+])
+def test_indonesian_video_comments_are_indonesian_not_filipino(text: str) -> None:
+    assert DETECTOR.detect(text).language == "id"
