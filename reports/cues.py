@@ -46,6 +46,7 @@ CUES: dict[str, Cue] = {cue.name: cue for cue in (
     Cue("asks_money", N_("asks for a money transfer or a payment"), True),
     Cue("account_number", N_("gives a bank account to pay into"), True),
     Cue("asks_code", N_("asks for a code, PIN or password"), True),
+    Cue("sends_code_back", N_("asks you to send back or read out a code you received"), True),
     Cue("asks_personal_data", N_("asks for personal or card details"), True),
     Cue("promises_prize", N_("promises a prize or a reward"), True),
     Cue("offers_job", N_("offers easy work or commissions"), True),
@@ -118,6 +119,24 @@ _LEXICON: dict[str, str] = {
         kódigu sekretu | kódigu verifikasaun | haruka kódigu | fó kódigu | númeru PIN | kódigu konfirmasaun |
         código de confirmação | código de acesso | código de segurança | palavra-passe | código sms | 6 dígitos |
         código que recebeu
+    """,
+    # Genuine one-time-password messages name the code too; what only a thief writes is the request to
+    # pass it on. (Thai: with "มา"/"ให้", to me; "ห้ามแจ้งรหัส", never tell the code, is a warning.)
+    "sends_code_back": """
+        reply with the code | reply with the otp | reply with otp | reply with your otp | send me the code |
+        send the code | send us the code | give me the code | tell me the code | reply with the * code |
+        reply with the * otp | reply with the * tac | reply with your * code | reply with your * otp |
+        read out the code | forward the code | send the otp | give the otp | provide the otp | provide the code |
+        code you just received | code you received |
+        hantar kod | berikan kod | beritahu kod | bagi kod | balas dengan kod | kod yang anda terima |
+        kirim kode | kirimkan kode | berikan kode | sebutkan kode | bagikan kodenya | kasih kode | kode yang masuk |
+        kode yg masuk | balas dengan kode | infokan kode | kirim otp | sebutkan otp |
+        ibigay ang otp | ibigay ang code | i-send ang code | i-send ang otp | sabihin ang code | pakisend ang code |
+        send mo ang code | code na natanggap |
+        gui ma | cung cap ma | doc ma | gui lai ma | cho xin ma |
+        envie o código | diga o código | forneça o código | código que recebeu |
+        ด้วยรหัส | ส่งรหัสมา | บอกรหัสมา | แจ้งรหัสมา | แจ้งรหัส otp ให้ | ส่งรหัส otp ให้ | บอกรหัส otp ให้ |
+        把验证码发给 | 告诉我验证码 | 提供验证码 | 验证码发给我 | 报一下验证码
     """,
     "asks_personal_data": """
         ic number | nric | identity card | id card | card number | cvv | expiry date | date of birth |
@@ -524,6 +543,12 @@ def _automaton() -> tuple[Any, re.Pattern[str] | None]:
     return automaton, (re.compile("|".join(gapped)) if gapped else None)
 
 
+# A request a warning repeats under a negation ("do not send the code", "jangan sebutkan kode").
+_NEGATABLE = frozenset({"sends_code_back"})
+_NEGATION = re.compile(r"(?:\b(?:not|never|don'?t|jangan|tidak|huwag|wag|khong|dung|nunca|nao|keta|labele)\b"
+                       r"|ห้าม|อย่า|不要|请勿|勿|切勿)[^.!?\n]*$")
+
+
 def _spans(automaton: Any, folded: str) -> dict[str, tuple[int, int]]:
     """Where each cue's lexicon first matches ``folded`` (longest term at its place)."""
     found: dict[str, tuple[int, int]] = {}
@@ -542,6 +567,8 @@ def _spans(automaton: Any, folded: str) -> dict[str, tuple[int, int]]:
                         stop += 1
                 elif stop < len(folded) and (folded[stop].isalnum() or folded[stop] in "$@"):
                     continue
+            if entry.cue in _NEGATABLE and _NEGATION.search(folded[max(0, start - 16):start]):
+                continue  # "never send the code to anyone" is the warning, not the request
             found[entry.cue] = (start, stop)
     return found
 

@@ -259,7 +259,7 @@ class LearnedClassifier:
             return chosen_cues, ()
         # The cues' own words first (what the citizen wrote that made the cue), then the strongest words.
         phrases = {cue.name: cue.phrase for cue in reading.cues if cue.phrase}
-        words = [phrases[name] for name in chosen_cues if name in phrases]
+        words = list(dict.fromkeys(phrases[name] for name in chosen_cues if name in phrases))
         scored = ((push(e[0]) * scale, word) for f, e in terms
                   if e[0] is not None and (word := _shown_word(f)) is not None)
         for score, word in heapq.nlargest(4 * self._explain_words, scored):

@@ -97,3 +97,22 @@ def test_thai_online_is_not_the_line_app_and_cancelling_a_transaction_is_no_opt_
     found = _cues("ธนาคารแจ้ง กรุณาตอบกลับ SMS นี้ด้วยรหัส OTP 6 หลัก เพื่อยกเลิกรายการ")
     assert "opt_out" not in found and "asks_code" in found
     assert _cues("AIS เน็ตไม่อั้น 30 วัน ยกเลิกรับข่าวสาร *137")["opt_out"] == "ยกเลิกรับ"
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("ธนาคารแจ้ง กรุณาตอบกลับ SMS นี้ด้วยรหัส OTP 6 หลัก เพื่อยกเลิกรายการ", "ด้วยรหัส"),
+    ("Hi Maybank security, pls reply with the 6-digit TAC we sent", "reply with the 6-digit TAC"),
+    ("anak saya, tolong kirim kode yang masuk ke hp mama ya", "kirim kode"),
+])
+def test_a_request_to_pass_on_a_code_is_named(text: str, phrase: str) -> None:
+    assert _cues(text)["sends_code_back"] == phrase
+
+
+@pytest.mark.parametrize("text", [
+    "OTP 006901 (Ref:ZJWR) ห้ามแจ้งรหัสกับบุคคลอื่นทุกกรณี",
+    "Your code is 123456. Never send the code to anyone, not even bank staff.",
+    "Ma xac thuc cua ban la 1234, khong gui ma cho ai",
+    "Jangan sebutkan kode OTP kepada siapa pun",
+])
+def test_a_code_message_or_a_warning_is_no_request_for_the_code(text: str) -> None:
+    assert "sends_code_back" not in _cues(text)
