@@ -45,6 +45,7 @@ from reports.train_classifier import (  # noqa: E402
     dedupe,
     fit,
     load_shared,
+    macro_f1,
     read_jsonl,
     training_rows,
 )
@@ -75,16 +76,6 @@ def _ratio(pair: tuple[int, int]) -> str:
     return f"{right / total:6.1%} ({right}/{total})" if total else "     — (0)"
 
 
-def _macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    f1s = []
-    for c in sorted(set(gold)):
-        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred, strict=True))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1s) / len(f1s) if f1s else 0.0
-
-
 def score(rows: Sequence[Row], pred: Sequence[str], detected: Sequence[str]) -> Scores:
     def count(selected: list[int], hit: Callable[[int], bool]) -> tuple[int, int]:
         return sum(hit(i) for i in selected), len(selected)
@@ -103,7 +94,7 @@ def score(rows: Sequence[Row], pred: Sequence[str], detected: Sequence[str]) -> 
         benign=count(benign, flagged),
         promo=count(promos, flagged),
         split=count(split, lambda i: pred[i] == rows[i].category),
-        macro_f1=_macro_f1([r.category for r in rows], pred),
+        macro_f1=macro_f1([r.category for r in rows], pred),
         language=count(list(range(len(rows))), lambda i: detected[i] == rows[i].language),
         language_or_en=count(list(range(len(rows))), lambda i: detected[i] in (rows[i].language, "en")),
     )
