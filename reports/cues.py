@@ -68,6 +68,7 @@ CUES: dict[str, Cue] = {cue.name: cue for cue in (
     Cue("suspicious_link", N_("link to a look-alike or throw-away domain"), True),
     Cue("opt_out", N_("says how to opt out or names a service code, like genuine marketing"), False),
     Cue("safety_warning", N_("warns not to share codes or about scams, like genuine notices"), False),
+    Cue("gives_code", N_("gives a one-time code, as genuine code messages do"), False),
 )}
 
 
@@ -661,6 +662,13 @@ _GAMBLING_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}[+_-]?(?:77|777|88|888|99|999|
 _STYLED_BRAND = re.compile(r"(?<![\w.])[a-z]{3,}[+_-]?\d{2,4}(?![\d.])")
 # A telco's USSD service code (*137#, *218*6#): genuine marketing names one to opt out or subscribe.
 _SERVICE_CODE = re.compile(r"\*\d{2,4}(?:\*\d{1,6})*#")
+# A code word and the code itself, a few characters apart ("OTP 769098", "รหัสยืนยัน 438305",
+# "G-946848 is your Google code"): a message that hands over a code; a thief asks for one instead.
+_CODE_WORD = (r"(?:otp|one-time|passcode|code|kode|kod|tac|pin|ma xac|ma otp|codigo|senha|kodigu|รหัส|验证码|"
+              r"校验码|动态码|លេខកូដ|ລະຫັດ|ကုဒ်)")
+# (Thai writes the code against its words, "ของคุณ709090รหัส": only Latin letters and digits bound it.)
+_CODE_VALUE = r"(?<![a-z0-9-])(?<!\d[ -])(?:[a-z]{1,3}-)?\d{4,8}(?![\d,.]\d|[a-z0-9]|[ -]\d)"
+_GIVES_CODE = re.compile(rf"{_CODE_WORD}[^\n\d]{{0,40}}{_CODE_VALUE}|{_CODE_VALUE}[^\n\d]{{0,40}}{_CODE_WORD}")
 _IP_HOST = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
@@ -702,4 +710,6 @@ def find_cues(text: str) -> list[CueMatch]:
         found.append(CueMatch("gambling_brand", text[brand.start():brand.end()] if aligned else brand.group(0)))
     if "opt_out" not in {cue.name for cue in found} and (code := _SERVICE_CODE.search(folded)):
         found.append(CueMatch("opt_out", code.group(0)))
+    if _GIVES_CODE.search(folded):
+        found.append(CueMatch("gives_code", ""))
     return found

@@ -116,3 +116,21 @@ def test_a_request_to_pass_on_a_code_is_named(text: str, phrase: str) -> None:
 ])
 def test_a_code_message_or_a_warning_is_no_request_for_the_code(text: str) -> None:
     assert "sends_code_back" not in _cues(text)
+
+
+@pytest.mark.parametrize("text", [
+    "รหัส OTP 769098 กรุณายืนยันรหัสภายใน 5 นาที",
+    "G-946848 เป็นรหัสยืนยัน Google ของคุณ",
+    "Your verification code is 482913. Do not share it.",
+    "Kode OTP Anda 482913. JANGAN BERIKAN kode ini kepada siapapun",
+])
+def test_a_message_that_hands_over_a_code_shows_the_genuine_sign(text: str) -> None:
+    assert "gives_code" in _cues(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ธนาคารแจ้ง กรุณาตอบกลับ SMS นี้ด้วยรหัส OTP 6 หลัก เพื่อยกเลิกรายการ",  # asks for it, gives none
+    "Call 0917 123 4567 for the promo code",  # a phone number is no code
+])
+def test_asking_for_a_code_or_a_phone_number_is_not_handing_one_over(text: str) -> None:
+    assert "gives_code" not in _cues(text)
