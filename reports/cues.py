@@ -580,7 +580,7 @@ def _lexicon_matches(text: str, folded: str) -> dict[str, str]:
     automaton, gapped = _automaton()
     found = _spans(automaton, folded)
     if (undisguised := _undisguise(text, folded)) is not None:
-        skeleton, words = undisguise_automaton(), undisguised[1]
+        skeleton, words = _undisguise_automaton(), undisguised[1]
         for cue, (start, stop) in _spans(skeleton, undisguised[0]).items():
             hidden = next(((a, b) for a, b in words if a < stop and start < b), None)
             if hidden is not None and cue not in found:
@@ -627,7 +627,7 @@ def _undisguise(text: str, folded: str) -> tuple[str, list[tuple[int, int]]] | N
 
 
 @lru_cache(maxsize=1)
-def undisguise_automaton() -> Any:
+def _undisguise_automaton() -> Any:
     """The Latin-script lexicon with i and l read alike, matched against undisguised words."""
     automaton = ahocorasick.Automaton()
     base, _ = _automaton()
