@@ -30,6 +30,7 @@ from channels.notice import NoticeChannel
 from channels.review import ReviewChannel
 from channels.summary import SummaryChannel
 from channels.telegram_chat import TelegramChatChannel
+from channels.telegram_files import download
 from channels.webhook import WebhookChannel
 from delivery import Channel, OutboxWorker
 from exports import FORMATS, TLP_LEVELS, write_export
@@ -40,10 +41,12 @@ from i18n import LANGUAGES, Catalogs
 from i18n.labels import country_name, flag
 from moderation import Roster
 from moderation.service import Moderation
+from ocr.models import installed
 from reports.analyze import Analyzer, stream
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
 from reports.learned import LearnedClassifier
+from reports.screenshots import ScreenshotReading, make_reader
 from routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK, summary_recipients
 from settings import REGIONAL, ConfigError, Settings, load_settings
 from settings.log import OneLineNonJson, TokenRedactor, install
@@ -129,6 +132,12 @@ async def _post_init(application: HarmlineApplication) -> None:
     services.worker = worker
     services.intake.on_due = moderation.on_due = services.summaries.on_due = worker.wake
     worker.start()
+    if settings.ocr.enabled:
+        bot, limit = application.bot, settings.ocr.max_image_bytes
+        reading = ScreenshotReading(services.intake, make_reader(settings.ocr, installed()), settings.ocr,
+                                    lambda file_id: download(bot, file_id, limit))
+        services.screenshots, services.intake.on_image = reading, reading.wake
+        reading.start()
     await _set_commands(application, services)
 
 
@@ -206,6 +215,8 @@ async def _post_shutdown(application: HarmlineApplication) -> None:
     services = application.bot_data.services
     if services is None:
         return
+    if services.screenshots is not None:
+        await services.screenshots.stop()
     if services.worker is not None:
         await services.worker.stop()
     if services.http is not None:

@@ -12,6 +12,7 @@ from html import escape
 from i18n import Catalogs, Gettext
 from i18n.labels import (
     CATEGORY_LABELS,
+    FOUND_IN_LABELS,
     INDICATOR_LABELS,
     ORIGIN_LABELS,
     PLATFORM_LABELS,
@@ -138,8 +139,9 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
             seen = repeat_note(report.history.get((indicator.kind, indicator.value)), _)
             # What names it (bank, wallet, network, platform); a URL's detail is its domain, shown already.
             named = f" ({escape(indicator.detail)})" if indicator.detail and indicator.kind != "url" else ""
+            where = _(FOUND_IN_LABELS[indicator.found_in]) if indicator.found_in in FOUND_IN_LABELS else None
             lines.append(f"• {label}: <code>{escape(defang(indicator.value))}</code>{named}"
-                         + (f" — {escape(seen)}" if seen else ""))
+                         + (f" ({escape(where)})" if where else "") + (f" — {escape(seen)}" if seen else ""))
     origins = [m.origin for m in report.messages if m.origin is not None]
     forwarded_from = _("Forwarded from")
     for origin in dict.fromkeys(origins):
@@ -157,6 +159,44 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
     lines.append("<i>" + escape(_("The reporter's identity is withheld.")) + "</i>")
     heading = "<b>" + escape(_("The citizen's words ({language}):").format(language=detected)) + "</b>"
     header = "\n".join(lines)
-    plain_header = utf16_length(header) + utf16_length(heading)  # tags overcount: errs on the safe side
-    words = truncate(defang(report.text) or "—", MESSAGE_LIMIT - plain_header - _SAFETY)
-    return f"{header}\n\n{heading}\n<blockquote>{escape(words)}</blockquote>"
+    # Tags overcount: errs on the safe side. The citizen's words keep at least half of the room.
+    room = MESSAGE_LIMIT - utf16_length(header) - utf16_length(heading) - _SAFETY
+    read = _fitting(_read_from_images(report, language, _), room // 2)
+    words = truncate(defang(report.text) or "—", room - utf16_length(read))
+    return f"{header}\n\n{heading}\n<blockquote>{escape(words)}</blockquote>" + (f"\n{read}" if read else "")
+
+
+def _read_from_images(report: Report, language: str, _: Gettext) -> list[str]:
+    """What was read from each evidence image, under its own heading so nobody takes it for the
+    citizen's words (HTML, defanged and escaped); why an image was not read."""
+    sections: list[str] = []
+    for number, evidence in enumerate(report.evidence, start=1):
+        read = evidence.read
+        if read is None:
+            continue
+        if read.state == "read" and (read.text or read.codes):
+            heading = _("Text read from screenshot {number} ({language}):").format(
+                number=number, language=language_name(read.language, language))
+            body = [defang(read.text)] if read.text else []
+            body += [_("QR code: {content}").format(content=defang(code)) for code in read.codes]
+            sections.append(f"<b>{escape(heading)}</b>\n<blockquote>{escape(truncate(chr(10).join(body), 1200))}"
+                            "</blockquote>")
+        elif read.state == "pending":
+            sections.append("<i>" + escape(_("Screenshot {number} is still being read.").format(number=number))
+                            + "</i>")
+        elif read.state != "read":
+            sections.append("<i>" + escape(_("Screenshot {number} could not be read.").format(number=number))
+                            + "</i>")
+    return sections
+
+
+def _fitting(sections: list[str], room: int) -> str:
+    """As many whole sections (never half a tag) as fit in ``room`` UTF-16 units."""
+    kept: list[str] = []
+    used = 0
+    for section in sections:
+        used += utf16_length(section) + 1
+        if used > room:
+            break
+        kept.append(section)
+    return "\n".join(kept)

@@ -68,12 +68,17 @@ def report_document(report: Report, language: str, catalogs: Catalogs) -> dict[s
             }
             for m in report.messages
         ],
-        "indicators": [{"type": i.kind, "value": i.value, "detail": i.detail,
+        "indicators": [{"type": i.kind, "value": i.value, "detail": i.detail, "found_in": i.found_in,
                         "reports": report.history[(i.kind, i.value)].reports
                         if (i.kind, i.value) in report.history else None}
                        for i in report.indicators],
         "evidence": [{"type": e.kind, "file_unique_id": e.file_unique_id, "size": e.file_size,
-                      "mime_type": e.mime_type, "file_name": e.file_name} for e in report.evidence],
+                      "mime_type": e.mime_type, "file_name": e.file_name,
+                      # Read from the image, never the citizen's words; links defanged as in "text".
+                      "read": {"state": e.read.state, "text": defang(e.read.text), "language": e.read.language,
+                               "confidence": e.read.confidence, "qr_codes": list(e.read.codes)}
+                      if e.read else None}
+                     for e in report.evidence],
     }
 
 

@@ -46,6 +46,8 @@ MORE_CITIZENS = [
                         "haruka osan $50 uluk."),
 ]
 WIDTH = 100
+# A screenshot as Telegram delivers it (591×1280 JPEG), rendered by benchmarks/screens/render.py.
+SCREENSHOT = Path(__file__).parent / "screenshot-th-loan.jpg"
 MODERATORS_GROUP = -1009000000001  # a supergroup with topics: one per country
 ADMIN, MOD_MY, MOD_TH = 7900, 7901, 7903
 
@@ -87,6 +89,11 @@ class Transcript:
     async def sends_album(self, captions: list[str | None]) -> list[SentMessage]:
         _say(f"👤 {self.name}", f"(sends {len(captions)} screenshots) {captions[0] or ''}")
         self.user.send_album(captions)
+        return await self.bot_replies()
+
+    async def sends_screenshot(self, image: bytes, what: str) -> list[SentMessage]:
+        _say(f"👤 {self.name}", f"(sends only a screenshot: {what})")
+        self.user.send_photo(content=image)
         return await self.bot_replies()
 
     async def taps_send_now(self) -> list[SentMessage]:
@@ -164,6 +171,12 @@ async def _play(local: LocalDeployment) -> None:
     await linh.taps(lambda text: "Việt" in text or text == "Vietnam")
     await linh.taps(lambda text: text in ("Bỏ qua", "Skip"))
     await linh.taps(lambda text: text in ("Bỏ qua", "Skip"))
+
+    print("\n— Nok, Thailand, sends only a screenshot of a chat (read in the background: Thai text, number, link) —")
+    nok = Transcript(local, server.user(7006, "Nok", language_code="th"), "Nok")
+    await nok.sends_screenshot(SCREENSHOT.read_bytes(), "a WhatsApp chat offering a loan, with a link")
+    await nok.taps(lambda text: "ไทย" in text or text == "Thailand")
+    await nok.taps_send_now()
 
     print("\n— John, Malaysia, English, asks where his report is —")
     john = Transcript(local, server.user(7005, "John", language_code="en"), "John")

@@ -13,6 +13,7 @@ from i18n import Catalogs, Gettext
 from moderation import Roster
 from moderation.service import Moderation
 from reports.intake import Intake
+from reports.screenshots import ScreenshotReading
 from settings import Settings
 from storage import Database, Outbox, ReportStore
 from storage.inbox import Inbox
@@ -37,6 +38,7 @@ class Services:
     inbox: Inbox
     feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
     worker: OutboxWorker | None = None
+    screenshots: ScreenshotReading | None = None  # reads evidence images ([ocr] enabled)
     http: httpx.AsyncClient | None = None
 
 

@@ -41,6 +41,13 @@ INDICATOR_LABELS: dict[str, str] = {
     "ewallet": N_("E-wallet"),
     "crypto_wallet": N_("Crypto wallet"),
     "social_handle": N_("Social media account"),
+    "qr_code": N_("QR code"),
+}
+
+# Where an indicator was found, when not in the citizen's own words.
+FOUND_IN_LABELS: dict[str, str] = {
+    "image": N_("read from a screenshot"),
+    "qr": N_("from a QR code"),
 }
 
 # The classifier's kinds of scam (reports.learned.SCAM_TYPES), counted in weekly summaries.

@@ -30,7 +30,7 @@ from reports.reference import new_reference
 from reports.similarity import compare, fingerprint
 from routing import guess_country, recipients_for, reviewers_for
 from settings.model import Settings
-from storage import Database, Outbox, ReportStore, Transaction
+from storage import Database, ImageTextStore, Outbox, ReportStore, Transaction
 
 Clock = Callable[[], datetime]
 
@@ -94,6 +94,7 @@ class Intake:
                  detector: LanguageDetector, classifier: Classifier, roster: Roster, *, clock: Clock = utc_now,
                  on_due: Callable[[], None] = lambda: None) -> None:
         self.database = database
+        self.images = ImageTextStore(database)
         self.roster = roster
         self.reports = reports
         self.outbox = outbox
@@ -102,6 +103,8 @@ class Intake:
         self.classifier = classifier
         self.clock = clock
         self.on_due = on_due  # wakes the delivery worker when something became due now
+        self.on_image: Callable[[], None] = lambda: None  # wakes the image reader: an image to read
+        self._reading_wait = timedelta(seconds=settings.ocr.max_wait_seconds)
         self._merge_window = timedelta(seconds=settings.intake.merge_window_seconds)
         self._followup_window = timedelta(seconds=settings.intake.followup_window_seconds)
 
@@ -117,6 +120,8 @@ class Intake:
             lambda: self._receive(tx, message, analysis, now)))
         if result.outcome in (Outcome.ANSWERED, Outcome.INFO_ADDED):
             self.on_due()
+        if message.attachments and self.settings.ocr.enabled:
+            self.on_image()
         return result
 
     def _analyse(self, message: IncomingMessage) -> _Analysis:
@@ -190,7 +195,7 @@ class Intake:
         self._save(tx, report)
         answers = self.reports.message_count_of(tx, report.id)
         self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
-                            delivery_due(report, self._merge_window), now, purpose=f"card:answer:{answers}")
+                            self._due(tx, report), now, purpose=f"card:answer:{answers}")
         self.reports.audit(tx, now, "citizen", "report.answered", report.id,
                            from_status=ReportStatus.NEEDS_INFO, to_status=ReportStatus.IN_REVIEW)
         return True
@@ -229,7 +234,7 @@ class Intake:
             reporter_chat_id=message.chat_id,
         )
         report.id = self.reports.insert_report(tx, report, reporter_id)
-        self.reports.add_message(tx, report.id, message, analysis.indicators)
+        self._attach(tx, report.id, message, analysis.indicators, now)
         report.indicators = list(analysis.indicators)
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings), report.followup_deadline, now)
@@ -239,7 +244,7 @@ class Intake:
 
     def _add(self, tx: Transaction, report: Report, message: IncomingMessage, indicators: list[Indicator],
              now: datetime) -> None:
-        self.reports.add_message(tx, report.id, message, indicators)
+        self._attach(tx, report.id, message, indicators, now)
         # The category follows everything the citizen has said, not only the first message.
         classification = self.classifier.classify(self.reports.report_text(tx, report.id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
@@ -251,9 +256,51 @@ class Intake:
             report.followup_deadline = max(report.followup_deadline, now + self._merge_window)
         self._save(tx, report)
 
+    def _attach(self, tx: Transaction, report_id: int, message: IncomingMessage, indicators: list[Indicator],
+                now: datetime) -> None:
+        self.reports.add_message(tx, report_id, message, indicators)
+        if message.attachments and self.settings.ocr.enabled:
+            self.images.queue(tx, report_id, now, self.settings.ocr.max_image_bytes)
+
     def _save(self, tx: Transaction, report: Report) -> None:
         self.reports.update_report(tx, report)
-        self.outbox.reschedule_unsent(tx, report.id, delivery_due(report, self._merge_window))
+        self.outbox.reschedule_unsent(tx, report.id, self._due(tx, report))
+
+    def _due(self, tx: Transaction, report: Report) -> datetime:
+        """When the report's deliveries may go: see :func:`delivery_due`; and not before its
+        images are read (or the wait for them is over), so forwards carry what was read."""
+        due = delivery_due(report, self._merge_window)
+        held = self.images.held_until(tx, report.id, self._reading_wait)
+        return max(due, held) if held else due
+
+    # --- text read from evidence images ----------------------------------------------------
+
+    def absorb_image_text(self, tx: Transaction, report_id: int, detection: Detection | None, now: datetime,
+                          detail: str) -> None:
+        """Text was read from one of the report's images: its category (and, for a report with no
+        words of its own, its language) follow the words and the screenshots together; a report
+        already complete is compared with earlier scam scripts again."""
+        report = self.reports.get_in(tx, report_id)
+        if report is None:
+            return
+        classification = self.classifier.classify(self.reports.report_text(tx, report_id))
+        if classification.category is not Category.OTHER or report.category is Category.OTHER:
+            report.category, report.category_reason = classification.category, classification.reason
+            report.scam_type, report.explanation = classification.scam_type, classification.explanation
+        if detection is not None and not self.reports.report_text(tx, report_id, with_images=False):
+            report.detected_language = detection.language
+            report.language_confidence = round(detection.confidence, 3)
+        self._save(tx, report)
+        if report.completed_at is not None:
+            self.reports.forget_fingerprint(tx, report_id)
+            self._link_same_script(tx, report)
+        self.reports.audit(tx, now, "system", "report.image_read", report_id, detail)
+
+    def release(self, tx: Transaction, report_id: int) -> None:
+        """An image of the report will not be read: its forwards stop waiting for it."""
+        report = self.reports.get_in(tx, report_id)
+        if report is not None:
+            self._save(tx, report)
 
     # --- follow-up answers -----------------------------------------------------------------
 
@@ -333,7 +380,7 @@ class Intake:
         # Every report is shown to its moderators; with review = "before_forward" their decision
         # is also what releases it to the contacts.
         self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
-                            delivery_due(report, self._merge_window), now, purpose="card")
+                            self._due(tx, report), now, purpose="card")
         self.reports.audit(tx, now, "citizen", "report.completed", report.id, why,
                            from_status=ReportStatus.COLLECTING, to_status=ReportStatus.NEW)
 
@@ -353,12 +400,12 @@ class Intake:
         report.reference = new_reference(report.country)
         self.reports.audit(tx, now, "citizen", "report.country_changed", report.id,
                            f"{previous_country} -> {report.country}, reference {previous} -> {report.reference}")
-        text = self.reports.report_text(tx, report.id)
+        text = self.reports.report_text(tx, report.id, with_images=False)
         self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
         self.outbox.cancel(tx, report.id)
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
-                                delivery_due(report, self._merge_window), now)
+                                self._due(tx, report), now)
 
     # --- closing, cancelling, erasing ------------------------------------------------------
 

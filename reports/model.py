@@ -102,6 +102,18 @@ class ReportMessage:
 
 
 @dataclass(frozen=True)
+class ImageText:
+    """What was read from an evidence image: its text and QR codes, never the citizen's words."""
+
+    state: str  # pending, read, failed, skipped
+    text: str = ""
+    language: str | None = None
+    confidence: float | None = None  # 0-100, the OCR engine's
+    codes: tuple[str, ...] = ()  # QR code contents
+    problem: str | None = None  # why it was not read (failed, skipped)
+
+
+@dataclass(frozen=True)
 class Evidence:
     kind: str
     file_id: str
@@ -110,6 +122,7 @@ class Evidence:
     mime_type: str | None
     file_name: str | None
     caption: str | None
+    read: ImageText | None = None  # None: not an image, or reading is off
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,9 @@ class Indicator:
     # Bank or wallet name, a URL's registrable domain (";shortener" appended for link shorteners),
     # a crypto wallet's network, a handle's platform.
     detail: str | None = None
+    # Where it was found: "text" (the citizen's words), "image" (read from a screenshot), "qr" (a
+    # QR code). Not part of its identity: the same number typed and seen in a screenshot is one.
+    found_in: str = field(default="text", compare=False)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from settings.model import (
     IntakeSettings,
     ModeratorChatSettings,
     ModeratorSettings,
+    OcrSettings,
     Settings,
     SummarySettings,
     TelegramSettings,
@@ -268,6 +269,27 @@ def _intake(table: _Table) -> IntakeSettings:
     return intake
 
 
+def _ocr(table: _Table) -> OcrSettings:
+    defaults = OcrSettings()
+    enabled = table.get("enabled", bool, defaults.enabled)
+    languages = table.strings("languages", [])
+    for index, language in enumerate(languages):
+        if language not in LANGUAGES:
+            raise ConfigError(f"{table.key('languages')}[{index}]: {language!r} is not one of harmline's languages "
+                              f"({', '.join(LANGUAGES)})")
+    ocr = OcrSettings(
+        enabled=enabled,
+        languages=tuple(languages),
+        workers=table.positive("workers", int, defaults.workers),
+        max_image_bytes=table.positive("max_image_bytes", int, defaults.max_image_bytes),
+        max_image_pixels=table.positive("max_image_pixels", int, defaults.max_image_pixels),
+        max_wait_seconds=table.positive("max_wait_seconds", float, defaults.max_wait_seconds),
+        max_attempts=table.positive("max_attempts", int, defaults.max_attempts),
+    )
+    table.finish()
+    return ocr
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -324,6 +346,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     delivery = _delivery(root.table("delivery"))
     intake = _intake(root.table("intake"))
     summaries = _summaries(root.table("summaries"))
+    ocr = _ocr(root.table("ocr"))
 
     logging_table = root.table("logging")
     log_level = logging_table.text("level", "INFO").upper()
@@ -357,6 +380,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         delivery=delivery,
         intake=intake,
         summaries=summaries,
+        ocr=ocr,
         log_level=log_level,
     )
 

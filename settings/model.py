@@ -118,6 +118,20 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class OcrSettings:
+    """Reading the text and QR codes of evidence images, in the background (``[ocr]``)."""
+
+    enabled: bool = True
+    languages: tuple[str, ...] = ()  # harmline languages to read; empty: every installed one
+    workers: int = 1  # threads reading images at once (each uses one core while it reads)
+    max_image_bytes: int = 10_000_000  # larger files are kept as evidence but not read
+    max_image_pixels: int = 40_000_000  # a decoded image larger than this is not read
+    # A report's forwards and cards wait at most this long for its images to be read.
+    max_wait_seconds: float = 60.0
+    max_attempts: int = 3
+
+
+@dataclass(frozen=True)
 class SummarySettings:
     """When the weekly summaries go out: ``weekday`` (0 = Monday) at ``at`` in each country's own
     time zone; the regional summary at the same local time in ``regional_time_zone``."""
@@ -140,6 +154,7 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     summaries: SummarySettings = field(default_factory=SummarySettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
     log_level: str = "INFO"
 
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:

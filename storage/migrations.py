@@ -336,4 +336,34 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE reports ADD COLUMN category_explanation TEXT",
         ),
     ),
+    Migration(
+        "text and QR codes read from evidence images, indicators marked by where they were found",
+        (
+            # One row per evidence image to read: queued with the evidence (pending), then read,
+            # failed (after its attempts) or skipped (too large, not an image). The text is kept
+            # apart from the citizen's words so nobody mistakes one for the other.
+            """CREATE TABLE evidence_text (
+                evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id) ON DELETE CASCADE,
+                report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+                state TEXT NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                language TEXT,
+                confidence REAL,
+                codes TEXT NOT NULL DEFAULT '',
+                models TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                problem TEXT,
+                queued_at TEXT NOT NULL,
+                next_attempt_at TEXT NOT NULL,
+                read_at TEXT
+            )""",
+            "CREATE INDEX ix_evidence_text_due ON evidence_text (state, next_attempt_at)",
+            "CREATE INDEX ix_evidence_text_report ON evidence_text (report_id, state)",
+            # /find searches what was read from screenshots as it searches the citizen's words.
+            "CREATE VIRTUAL TABLE image_search USING fts5(text, content='evidence_text',"
+            " content_rowid='evidence_id', tokenize='trigram')",
+            # text: the citizen's words; image: read from a screenshot; qr: a QR code's content.
+            "ALTER TABLE indicators ADD COLUMN found_in TEXT NOT NULL DEFAULT 'text'",
+        ),
+    ),
 )

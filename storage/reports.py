@@ -25,6 +25,7 @@ from reports.repeats import IndicatorHistory
 from reports.similarity import Fingerprint
 from storage.codec import from_text, optional_from_text, to_text
 from storage.database import Database, Row, Transaction
+from storage.image_text import ImageTextStore
 
 _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
@@ -55,6 +56,11 @@ class Reporter:
     chat_id: int
     language: str | None
     telegram_language_code: str | None
+
+
+def _fingerprint(row: Row) -> Fingerprint:
+    return Fingerprint(row["text_hash"], row["script_hash"], row["script_length"],
+                       tuple(int(v) for v in row["signature"].split(",")))
 
 
 def _reporter(row: Row) -> Reporter:
@@ -234,17 +240,22 @@ class ReportStore:
         self._insert_indicators(tx, report_id, indicators)
 
     def replace_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
-        tx.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
+        """Replace the indicators found in the citizen's words (those read from images stay)."""
+        tx.execute("DELETE FROM indicators WHERE report_id = ? AND found_in = 'text'", (report_id,))
+        self._insert_indicators(tx, report_id, indicators)
+
+    def add_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
+        """Add indicators; one the report already has (typed, or in another image) is kept as it is."""
         self._insert_indicators(tx, report_id, indicators)
 
     @staticmethod
     def _insert_indicators(tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
         if indicators:
             tx.execute_many(
-                "INSERT INTO indicators (report_id, kind, value, detail, report_country, report_category,"
-                " report_created_at, report_live) SELECT ?, ?, ?, ?, country, category, created_at,"
+                "INSERT INTO indicators (report_id, kind, value, detail, found_in, report_country, report_category,"
+                " report_created_at, report_live) SELECT ?, ?, ?, ?, ?, country, category, created_at,"
                 " status NOT IN (?, ?) FROM reports WHERE id = ? ON CONFLICT (report_id, kind, value) DO NOTHING",
-                [(report_id, i.kind, i.value, i.detail, *_NOT_LIVE, report_id) for i in indicators],
+                [(report_id, i.kind, i.value, i.detail, i.found_in, *_NOT_LIVE, report_id) for i in indicators],
             )
 
     def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int:
@@ -258,10 +269,13 @@ class ReportStore:
         row = tx.fetch_one("SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ?", (report_id,))
         return int(row["n"]) if row else 0
 
-    def report_text(self, tx: Transaction, report_id: int) -> str:
+    def report_text(self, tx: Transaction, report_id: int, *, with_images: bool = True) -> str:
+        """The citizen's words, then (``with_images``) the text read from their screenshots: what
+        the report is classified and compared on."""
         rows = tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
                                   (report_id,))
-        return "\n\n".join(row["text"] for row in rows if row["text"])
+        texts = [row["text"] for row in rows if row["text"]]
+        return "\n\n".join([*texts, *ImageTextStore.read_texts(tx, report_id)] if with_images else texts)
 
     def save_fingerprint(self, tx: Transaction, report_id: int,
                          fingerprint: Fingerprint) -> list[tuple[int, Fingerprint]]:
@@ -281,9 +295,20 @@ class ReportStore:
         )
         tx.execute_many("INSERT INTO report_bands (band, report_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(band, report_id) for band in bands])
-        return [(row["report_id"], Fingerprint(row["text_hash"], row["script_hash"], row["script_length"],
-                                               tuple(int(v) for v in row["signature"].split(","))))
-                for row in rows if row["report_id"] != report_id]
+        return [(row["report_id"], _fingerprint(row)) for row in rows if row["report_id"] != report_id]
+
+    @staticmethod
+    def forget_fingerprint(tx: Transaction, report_id: int) -> None:
+        """Before the report's text is fingerprinted again (it grew by what a screenshot holds)."""
+        row = tx.fetch_one("SELECT text_hash, script_hash, script_length, signature FROM report_fingerprints"
+                           " WHERE report_id = ?", (report_id,))
+        if row is None:
+            return
+        old = _fingerprint(row)
+        # Deleted band by band: report_bands is keyed (band, report_id), for lookups by band.
+        tx.execute_many("DELETE FROM report_bands WHERE band = ? AND report_id = ?",
+                        [(band, report_id) for band in old.bands])
+        tx.execute("DELETE FROM report_fingerprints WHERE report_id = ?", (report_id,))
 
     def link(self, tx: Transaction, report_id: int, earlier_id: int, match: str, score: float) -> None:
         tx.execute("INSERT INTO report_links (report_id, earlier_id, match, score) VALUES (?, ?, ?, ?)"
@@ -327,12 +352,14 @@ class ReportStore:
             for r in rows
         ]
         rows = tx.fetch_all(
-            "SELECT kind, file_id, file_unique_id, file_size, mime_type, file_name, caption FROM evidence"
+            "SELECT id, kind, file_id, file_unique_id, file_size, mime_type, file_name, caption FROM evidence"
             " WHERE report_id = ? ORDER BY id", (report.id,))
-        report.evidence = [Evidence(*tuple(r)) for r in rows]
-        rows = tx.fetch_all("SELECT kind, value, detail FROM indicators WHERE report_id = ? ORDER BY id",
+        read = ImageTextStore.of_report(tx, report.id)
+        report.evidence = [Evidence(r["kind"], r["file_id"], r["file_unique_id"], r["file_size"], r["mime_type"],
+                                    r["file_name"], r["caption"], read.get(r["id"])) for r in rows]
+        rows = tx.fetch_all("SELECT kind, value, detail, found_in FROM indicators WHERE report_id = ? ORDER BY id",
                             (report.id,))
-        report.indicators = [Indicator(r["kind"], r["value"], r["detail"]) for r in rows]
+        report.indicators = [Indicator(r["kind"], r["value"], r["detail"], r["found_in"]) for r in rows]
         report.history = {(i.kind, i.value): ReportStore._history(tx, i.kind, i.value) for i in report.indicators}
         for row in tx.fetch_all("SELECT match, COUNT(*) AS n FROM report_links WHERE report_id = ? GROUP BY match",
                                 (report.id,)):

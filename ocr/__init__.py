@@ -1,0 +1,9 @@
+"""Reading screenshots offline: Tesseract's text in the region's scripts and QR codes.
+
+Domain code with no Telegram and no storage: bytes in, :class:`ocr.reader.ImageReading` out.
+"""
+
+from ocr.image import UnreadableImage
+from ocr.reader import ImageReading, ScreenshotReader
+
+__all__ = ["ImageReading", "ScreenshotReader", "UnreadableImage"]
