@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import tesserocr
@@ -19,6 +20,8 @@ from ocr.models import TESSDATA
 # Lines Tesseract itself doubts this much are icons, avatars and background patterns read as
 # letters ("is oc, ဝ ၂ Cc"); they would only mislead the language detector and the classifier.
 _MIN_LINE_CONFIDENCE = 40.0
+# Engines kept loaded per thread: the probe and the last scripts read (the rest load again when needed).
+_KEPT_ENGINES = 3
 # Shorter lines are icons and bubble tails read as letters ("=", "cu"), not words.
 _MIN_LINE_CHARACTERS = 3
 # Tesseract emits these between Indic and South-East Asian letters where the text had none.
@@ -39,9 +42,13 @@ class Engine:
         self._local = threading.local()
 
     def _api(self, models: str) -> tesserocr.PyTessBaseAPI:
-        apis: dict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", {})
+        apis: OrderedDict[str, tesserocr.PyTessBaseAPI] = self._local.__dict__.setdefault("apis", OrderedDict())
         api = apis.get(models)
-        if api is None:
+        if api is not None:
+            apis.move_to_end(models)
+        else:
+            if len(apis) >= _KEPT_ENGINES:  # each holds its models (the probe's: ~100 MB); loading takes ~0.1 s
+                apis.popitem(last=False)[1].End()
             api = tesserocr.PyTessBaseAPI(path=str(TESSDATA), lang=models, psm=tesserocr.PSM.AUTO,
                                           oem=tesserocr.OEM.LSTM_ONLY)
             # Sauvola's local threshold instead of Otsu's global one: photos of screens have a light
