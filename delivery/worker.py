@@ -157,8 +157,11 @@ class OutboxWorker:
                 delay = min(delay, (until - now).total_seconds())
         if delay <= 0:
             return
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for swallows a cancellation that comes
+        # as the event is set, and stop() would then wait for ever on a worker that goes on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
 
     async def run_once(self) -> int:
         """Send every delivery due now (lanes in parallel, as the running worker does) and wait

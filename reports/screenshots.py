@@ -111,8 +111,9 @@ class ScreenshotReading:
         due = await self.intake.images.next_due_at()
         wait = IDLE_POLL_SECONDS if due is None else min(max((due - now).total_seconds(), 0.0), IDLE_POLL_SECONDS)
         self._woken.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._woken.wait(), wait)
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: see delivery.worker on wait_for
+            async with asyncio.timeout(wait):
+                await self._woken.wait()
 
     async def read_due(self) -> int:
         """Read the images due now, ``workers`` at a time; returns how many were handled."""
