@@ -135,7 +135,7 @@ async def _post_init(application: HarmlineApplication) -> None:
     if settings.ocr.enabled:
         bot, limit = application.bot, settings.ocr.max_image_bytes
         reading = ScreenshotReading(services.intake, make_reader(settings.ocr, installed()), settings.ocr,
-                                    lambda file_id: download(bot, file_id, limit))
+                                    lambda file_id: download(bot, file_id, limit), moderation.notices)
         services.screenshots, services.intake.on_image = reading, reading.wake
         reading.start()
     await _set_commands(application, services)

@@ -39,10 +39,9 @@ from ocr import ImageReading, ScreenshotReader  # noqa: E402
 from ocr.engine import Engine  # noqa: E402
 from ocr.image import for_text, load  # noqa: E402
 from ocr.models import MODELS, installed  # noqa: E402
-from reports.indicators import extract_indicators  # noqa: E402
+from reports.indicators import extract_indicators, indicators_read  # noqa: E402
 from reports.language import LayeredLanguageDetector  # noqa: E402
 from reports.learned import LearnedClassifier  # noqa: E402
-from reports.screenshots import found_indicators  # noqa: E402
 from routing import home_country  # noqa: E402
 
 # A country for each language whose home country is shared (numbers are read in its plan).
@@ -106,7 +105,7 @@ def main() -> None:
             wanted = squeeze(text)
             group[name + "cer"].append(substring_distance(wanted, squeeze(result.text)) / max(len(wanted), 1))
             if typed:
-                got = {(i.kind, i.value) for i in found_indicators(result, country)}
+                got = {(i.kind, i.value) for i in indicators_read(result.text, result.codes, country)}
                 group[name + "indicators"].append(len(typed & got) / len(typed))
             group[name + "category"].append(float(
                 classifier.classify(result.text).category == classifier.classify(text).category))

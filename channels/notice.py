@@ -37,6 +37,9 @@ def notice_text(event: str, report: Report, contacts: str, _: Gettext) -> str:
         return _("Report {ref} is about the same case as report {other}, which our team is already handling; "
                  "the two are now handled together. Thank you — every report adds evidence.").format(
             ref=ref, other=f"<b>{escape(report.merged_into or '')}</b>")
+    if event == notices.UNREADABLE:
+        return _("Report {ref}: we could not read the text in your picture. If you can, also send the message "
+                 "itself as text, or forward it here.").format(ref=ref)
     key = event.removeprefix(notices.ASK_PREFIX)
     question = _(QUESTIONS[key][1]) if key in QUESTIONS else ""
     return _("About your report {ref}, our team has a question:\n\n{question}\n\nJust reply here; your answer is "

@@ -11,6 +11,7 @@ from storage import Outbox, ReportStore, Transaction
 from storage.outbox import DELIVERED, PENDING
 
 CONFIRMED, FORWARDED, REJECTED, MERGED = "confirmed", "forwarded", "rejected", "merged"
+UNREADABLE = "unreadable"  # the report is only a picture, and its text could not be read
 ASK_PREFIX = "ask:"  # + the question's key (i18n.labels.QUESTIONS)
 PURPOSE_PREFIX = "notice:"
 

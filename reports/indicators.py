@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import phonenumbers
@@ -582,3 +582,22 @@ def _phones(found: _Found, plain: str, region: str) -> None:
         phone = _phone_from_digits("+" + digits, None)
         if phone:
             found.add(match.start(), "phone", phone)
+
+
+# A QR code's content that holds no link, number or account is kept as it is, this long at most.
+_MAX_CODE_LENGTH = 300
+
+
+def indicators_read(text: str, codes: Sequence[str], country: str) -> list[Indicator]:
+    """The indicators in what was read from an image: its text ("image"), then each QR code
+    ("qr"), whose content, when it is no link, number or account, is kept whole (a payment QR
+    names the payee)."""
+    # The lines are where the screen wrapped, not where the sender did: "GCash" at the end of one
+    # line names the wallet number at the start of the next, and a number may run across two.
+    flowing = " ".join(text.splitlines())
+    found = [Indicator(i.kind, i.value, i.detail, "image") for i in extract_indicators(flowing, country)]
+    for code in codes:
+        inside = extract_indicators(code, country)
+        found += [Indicator(i.kind, i.value, i.detail, "qr") for i in inside] or [
+            Indicator("qr_code", code[:_MAX_CODE_LENGTH], None, "qr")]
+    return found

@@ -15,7 +15,7 @@ from i18n.languages import FALLBACK, LANGUAGES, negotiate
 from moderation.roles import Roster
 from reports.classify import Classification, Classifier
 from reports.followup import delivery_due, looks_like_amount, next_step, steps
-from reports.indicators import extract_indicators
+from reports.indicators import extract_indicators, indicators_read
 from reports.language import CONFIDENT, Detection, LanguageDetector
 from reports.model import (
     Category,
@@ -401,7 +401,9 @@ class Intake:
         self.reports.audit(tx, now, "citizen", "report.country_changed", report.id,
                            f"{previous_country} -> {report.country}, reference {previous} -> {report.reference}")
         text = self.reports.report_text(tx, report.id, with_images=False)
-        self.reports.replace_indicators(tx, report.id, extract_indicators(text, report.country))
+        read = [indicator for image in self.images.of_report(tx, report.id).values()
+                for indicator in indicators_read(image.text, image.codes, report.country)]
+        self.reports.replace_indicators(tx, report.id, [*extract_indicators(text, report.country), *read])
         self.outbox.cancel(tx, report.id)
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),

@@ -19,18 +19,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
+from moderation.notices import UNREADABLE, Notices
 from ocr import ImageReading, ScreenshotReader, UnreadableImage
-from reports.indicators import extract_indicators
+from reports.indicators import indicators_read
 from reports.intake import Intake
-from reports.model import ImageText, Indicator
+from reports.model import ImageText
 from settings.model import OcrSettings
 from storage import PendingImage, Transaction
 
 log = logging.getLogger(__name__)
 # How often an idle reader looks for images it was not woken for (queued by a replayed update).
 IDLE_POLL_SECONDS = 5.0
-# A QR code's content that holds no link, number or account is kept as it is, this long at most.
-_MAX_CODE_LENGTH = 300
 
 
 class FileUnavailable(Exception):
@@ -50,25 +49,13 @@ class _Read:
     reading: ImageReading
 
 
-def found_indicators(reading: ImageReading, country: str) -> list[Indicator]:
-    """The indicators in what was read: from the text, then from each QR code (whose content,
-    when it is no link, number or account, is kept whole: a payment QR names the payee)."""
-    # The lines are where the screen wrapped, not where the sender did: "GCash" at the end of one
-    # line names the wallet number at the start of the next, and a number may run across two.
-    flowing = " ".join(reading.text.splitlines())
-    found = [Indicator(i.kind, i.value, i.detail, "image") for i in extract_indicators(flowing, country)]
-    for code in reading.codes:
-        inside = extract_indicators(code, country)
-        found += [Indicator(i.kind, i.value, i.detail, "qr") for i in inside] or [
-            Indicator("qr_code", code[:_MAX_CODE_LENGTH], None, "qr")]
-    return found
-
-
 class ScreenshotReading:
     """The background reader: ``start`` in post_init, ``stop`` in post_shutdown."""
 
-    def __init__(self, intake: Intake, reader: ScreenshotReader, settings: OcrSettings, download: Download) -> None:
+    def __init__(self, intake: Intake, reader: ScreenshotReader, settings: OcrSettings, download: Download,
+                 notices: Notices) -> None:
         self.intake = intake
+        self.notices = notices
         self.reader = reader
         self.settings = settings
         self.download = download
@@ -146,7 +133,8 @@ class ScreenshotReading:
                          tuple(reading.codes))
         now = self.intake.clock()
         self.intake.images.save_reading(tx, image.evidence_id, text, reading.models, now)
-        self.intake.reports.add_indicators(tx, image.report_id, found_indicators(reading, image.country))
+        self.intake.reports.add_indicators(tx, image.report_id,
+                                           indicators_read(reading.text, reading.codes, image.country))
         self.intake.absorb_image_text(tx, image.report_id, detection, now, (
             f"evidence {image.evidence_id}: {len(reading.text)} characters ({reading.models}, confidence "
             f"{reading.confidence:.0f}), {len(reading.codes)} QR code(s)"))
@@ -161,6 +149,10 @@ class ScreenshotReading:
             self.intake.images.save_failure(tx, image.evidence_id, problem, retry_at, skipped=skipped)
             if retry_at is None:  # given up: the report's forwards need not wait for it any longer
                 self.intake.release(tx, image.report_id)
+                report = self.intake.reports.get_in(tx, image.report_id)
+                # A report that is only this picture says nothing: the citizen is asked for the words.
+                if report is not None and not self.intake.reports.report_text(tx, image.report_id):
+                    self.notices.tell(tx, report, UNREADABLE, now)
 
         await self.intake.database.run(work)
         self.intake.on_due()

@@ -240,8 +240,7 @@ class ReportStore:
         self._insert_indicators(tx, report_id, indicators)
 
     def replace_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:
-        """Replace the indicators found in the citizen's words (those read from images stay)."""
-        tx.execute("DELETE FROM indicators WHERE report_id = ? AND found_in = 'text'", (report_id,))
+        tx.execute("DELETE FROM indicators WHERE report_id = ?", (report_id,))
         self._insert_indicators(tx, report_id, indicators)
 
     def add_indicators(self, tx: Transaction, report_id: int, indicators: Sequence[Indicator]) -> None:

@@ -12,7 +12,7 @@ from ocr import ScreenshotReader, UnreadableImage
 from ocr.image import for_text, load
 from ocr.models import installed, probe_set, reading_sets
 from ocr.scripts import script_shares
-from reports.screenshots import found_indicators
+from reports.indicators import indicators_read
 from tests.screenshot_support import chat_screenshot
 
 EVERY_LANGUAGE = sorted(installed())
@@ -51,16 +51,15 @@ def test_what_is_read_gives_indicators_marked_by_where_they_were_found(reader: S
     reading = reader.read(chat_screenshot(["Claim your prize:", "call +60 12-345 6789"],
                                           qr="https://claim-prize.example-win.top/r/8841"), ["en"], "MY")
     assert reading.codes == ["https://claim-prize.example-win.top/r/8841"]
-    found = {(i.kind, i.value): i.found_in for i in found_indicators(reading, "MY")}
+    found = {(i.kind, i.value): i.found_in for i in indicators_read(reading.text, reading.codes, "MY")}
     assert found[("phone", "+60123456789")] == "image"
     assert found[("url", "https://claim-prize.example-win.top/r/8841")] == "qr"
 
 
 def test_a_payment_qr_code_is_kept_whole() -> None:
-    from ocr import ImageReading
 
     payload = "00020101021126370016A000000677010111011300668123456785802TH530376463048C1F"
-    [indicator] = found_indicators(ImageReading("", 0.0, "eng", [payload]), "TH")
+    [indicator] = indicators_read("", [payload], "TH")
     assert (indicator.kind, indicator.value, indicator.found_in) == ("qr_code", payload, "qr")
 
 

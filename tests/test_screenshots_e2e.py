@@ -5,6 +5,7 @@ citizen's words."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -48,6 +49,9 @@ async def test_a_screenshot_alone_becomes_a_report_with_language_category_and_in
     found = {(i["type"], i["value"]): i["found_in"] for i in body["indicators"]}
     assert found[("url", "https://bit.ly/th-prize")] == "image"
     assert found[("phone", "+66812345678")] == "image"
+    # Moderators find it by words that are only in the screenshot.
+    page = await local.services.moderation.store.find_text("ได้รับรางวัล", ["MY"])
+    assert [item.reference for item in page.items] == [body["reference"]] and page.total == 1
 
 
 async def test_a_qr_code_in_a_screenshot_becomes_a_link_indicator(local: LocalDeployment) -> None:
@@ -105,3 +109,48 @@ async def test_a_screenshot_not_read_before_a_restart_is_read_after_it(local: Lo
     assert report.evidence[0].read.state == "read"
     assert "Rp 10 juta" in report.evidence[0].read.text
     assert any(i.value == "+6281234567890" and i.found_in == "image" for i in report.indicators)
+
+
+async def test_a_citizen_whose_only_picture_cannot_be_read_is_asked_for_the_words(local: LocalDeployment) -> None:
+    citizen = local.server.user(6105, "Hafiz", language_code="ms")
+    citizen.send_document("tangkapan.png", b"\x89PNG\r\n\x1a\n broken", mime_type="image/png")
+    ack = (await local.server.wait_for_messages(citizen.id, 1))[-1]
+    reference = reference_in(ack)
+    notice = await local.server.wait_for(
+        lambda m: m.chat_id == citizen.id and "tidak dapat membaca teks dalam gambar" in m.plain_text, timeout=15)
+    assert reference in notice.plain_text
+    # A picture that was read, or one sent with words, asks nothing more of the citizen.
+    other = local.server.user(6106, "Siti", language_code="ms")
+    other.send_photo(content=chat_screenshot(["Tahniah! Anda menang RM5,000", "WhatsApp 012-345 6789"]))
+    ack = (await local.server.wait_for_messages(other.id, 1))[-1]
+    report = None
+    for _ in range(100):
+        report = await local.services.reports.find(reference_in(ack))
+        if report and report.evidence and report.evidence[0].read and report.evidence[0].read.state == "read":
+            break
+        await asyncio.sleep(0.1)
+    assert report is not None and report.evidence[0].read is not None and report.evidence[0].read.state == "read"
+    assert not any("tidak dapat membaca" in m.plain_text for m in local.server.messages_to(other.id))
+
+
+async def test_numbers_in_a_screenshot_are_read_again_when_the_citizen_picks_another_country(
+        tmp_path: Path) -> None:
+    contacts = [{"country": "MY", "name": "NSRC", "language": "ms", "telegram_chat_id": CONTACT_CHAT_ID},
+                {"country": "TH", "name": "Thai Police", "language": "th", "telegram_chat_id": CONTACT_CHAT_ID - 1}]
+    async with LocalDeployment(str(tmp_path / "harmline.db"), deployment={"countries": ["MY", "TH"]},
+                               contacts=contacts) as local:
+        citizen = local.server.user(6107, "Ann", language_code="en")
+        citizen.send_photo(content=chat_screenshot(["You won a prize!", "Call 081 234 5678 today"]))
+        ack = (await local.server.wait_for_messages(citizen.id, 1))[-1]
+        for _ in range(100):
+            report = await local.services.reports.find(reference_in(ack))
+            assert report is not None and report.evidence[0].read is not None
+            if report.evidence[0].read.state == "read":
+                break
+            await asyncio.sleep(0.1)
+        assert report.country == "MY" and "+66812345678" not in {i.value for i in report.indicators}
+        citizen.press(ack, next(data for data in ack.button_data() if data.endswith(":TH")))
+        await local.server.wait_for(lambda m: m.message_id == ack.message_id and len(m.edits) > 0)
+        [thai] = [r for r in [await local.services.reports.by_id(report.id)] if r is not None]
+        assert thai.country == "TH"
+        assert ("+66812345678", "image") in [(i.value, i.found_in) for i in thai.indicators]
