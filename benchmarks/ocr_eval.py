@@ -44,6 +44,9 @@ from reports.language import LayeredLanguageDetector  # noqa: E402
 from reports.learned import LearnedClassifier  # noqa: E402
 from routing import home_country  # noqa: E402
 
+# The goal groups: Latin script, Thai, Chinese; then the rest.
+_SCRIPTS = {"Latin": ("en", "ms", "id", "fil", "tet", "pt", "vi"), "Thai": ("th",), "Chin.": ("zh",),
+            "other": ("ta", "km", "lo", "my")}
 # A country for each language whose home country is shared (numbers are read in its plan).
 _COUNTRY = {"en": "SG", "ms": "MY", "zh": "SG", "ta": "MY", "pt": "TL", "tet": "TL"}
 
@@ -104,15 +107,15 @@ def main() -> None:
         for name, result in (("", reading), ("eng ", plain)):
             wanted = squeeze(text)
             group[name + "cer"].append(substring_distance(wanted, squeeze(result.text)) / max(len(wanted), 1))
-            if typed:
-                got = {(i.kind, i.value) for i in indicators_read(result.text, result.codes, country)}
-                group[name + "indicators"].append(len(typed & got) / len(typed))
+            got = {(i.kind, i.value) for i in indicators_read(result.text, result.codes, country)}
+            group[name + "found"].append(len(typed & got))
+            group[name + "typed"].append(len(typed))
             group[name + "category"].append(float(
                 classifier.classify(result.text).category == classifier.classify(text).category))
         group["language"].append(float(detector.detect(reading.text, None, country).language == language))
     after = rss_mb()
     print(f"{len(rows)} images from {args.screens}; models: {', '.join(sorted(set(MODELS.values())))}\n")
-    header = (f"{'lang':5} {'n':>3} {'CER':>6} {'eng CER':>8} {'ind/typed':>10} {'eng ind':>8} {'category':>9} "
+    header = (f"{'lang':5} {'n':>3} {'CER':>6} {'eng CER':>8} {'ind/typed':>12} {'eng ind':>12} {'category':>9} "
               f"{'eng cat':>8} {'language':>9} {'p50 s':>6} {'p95 s':>6}")
     print(header)
     print("-" * len(header))
@@ -122,14 +125,21 @@ def main() -> None:
             everything[key] += values
         print(line(name, group))
     print("-" * len(header))
+    for script, languages in _SCRIPTS.items():
+        pooled: dict[str, list[float]] = defaultdict(list)
+        for language in languages:
+            for key, values in stats.get(language, {}).items():
+                pooled[key] += values
+        if pooled:
+            print(line(script, pooled))
     print(line("all", everything))
     qr = stats.get("qr", {}).get("qr decoded", [])
     if qr:
         print(f"\nQR codes decoded exactly: {sum(qr):.0f} of {len(qr)}")
     print(f"\npeak memory: {before:.0f} MB before the OCR engines, {after:.0f} MB after reading every image "
           f"(+{after - before:.0f} MB: the models of every script loaded in one thread, plus the baseline's)")
-    print("ind/typed: the share of the indicators extracted from the typed text that are also extracted "
-          "from the image; eng: the baseline (English model only) in the same run.")
+    print("ind/typed: of the indicators extracted from the typed text (and a QR poster's encoded string), the "
+          "share also extracted from the image, pooled; eng: the baseline (English model only) in the same run.")
 
 
 def line(name: str, group: dict[str, list[float]]) -> str:
@@ -137,10 +147,14 @@ def line(name: str, group: dict[str, list[float]]) -> str:
         values = group.get(key, [])
         return f"{statistics.fmean(values):.2f}" if values else "—"
 
+    def share(prefix: str) -> str:
+        found, typed = sum(group.get(prefix + "found", [])), sum(group.get(prefix + "typed", []))
+        return f"{found / typed:.2f} {found:.0f}/{typed:.0f}" if typed else "—"
+
     seconds = sorted(group["seconds"])
     p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
-    return (f"{name:5} {len(seconds):>3} {mean('cer'):>6} {mean('eng cer'):>8} {mean('indicators'):>10} "
-            f"{mean('eng indicators'):>8} {mean('category'):>9} {mean('eng category'):>8} {mean('language'):>9} "
+    return (f"{name:5} {len(seconds):>3} {mean('cer'):>6} {mean('eng cer'):>8} {share(''):>12} "
+            f"{share('eng '):>12} {mean('category'):>9} {mean('eng category'):>8} {mean('language'):>9} "
             f"{statistics.median(seconds):>6.2f} {p95:>6.2f}")
 
 

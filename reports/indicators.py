@@ -584,6 +584,7 @@ def _phones(found: _Found, plain: str, region: str) -> None:
             found.add(match.start(), "phone", phone)
 
 
+_CLOCK_LINE = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
 # A QR code's content that holds no link, number or account is kept as it is, this long at most.
 _MAX_CODE_LENGTH = 300
 
@@ -594,7 +595,8 @@ def indicators_read(text: str, codes: Sequence[str], country: str) -> list[Indic
     names the payee)."""
     # The lines are where the screen wrapped, not where the sender did: "GCash" at the end of one
     # line names the wallet number at the start of the next, and a number may run across two.
-    flowing = " ".join(text.splitlines())
+    # A line that is only a clock time (a chat bubble's "15:42") would run into the number before it.
+    flowing = " ".join(line for line in text.splitlines() if not _CLOCK_LINE.fullmatch(line.strip()))
     found = [Indicator(i.kind, i.value, i.detail, "image") for i in extract_indicators(flowing, country)]
     for code in codes:
         inside = extract_indicators(code, country)

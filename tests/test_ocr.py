@@ -99,3 +99,10 @@ def test_small_images_are_enlarged_and_dark_ones_inverted() -> None:
     prepared = for_text(dark)
     assert max(prepared.size) > 1280 and prepared.mode == "L"
     assert prepared.getpixel((10, 10)) > 200  # the dark background became light
+
+
+def test_a_number_wrapped_by_the_screen_is_read_whole_and_a_bubble_time_does_not_join_it() -> None:
+    read = "Selu taxa US$50 uluk molok simu prémiu. Kontaktu +670\n7355 5412\n15:42\nVia GCash\n0905-887-1243"
+    found = {(i.kind, i.value) for i in indicators_read(read, [], "PH")}
+    assert ("phone", "+67073555412") in found
+    assert ("ewallet", "+639058871243") in found
