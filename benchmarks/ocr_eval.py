@@ -88,6 +88,7 @@ def main() -> None:
     reader = ScreenshotReader(sorted(installed()), max_pixels=40_000_000)
     baseline = Engine()
     stats: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    senders: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         language, text = row["language"], row["text"]
         country = _COUNTRY.get(language) or home_country(language) or "SG"
@@ -110,6 +111,10 @@ def main() -> None:
             got = {(i.kind, i.value) for i in indicators_read(result.text, result.codes, country)}
             group[name + "found"].append(len(typed & got))
             group[name + "typed"].append(len(typed))
+            # The number in a chat's header (who sent it) is evidence too, though not the message's.
+            shown = {(i.kind, i.value) for i in extract_indicators("\n".join(row["chrome"] or []), country)}
+            senders[name + "found"].append(len(shown & got))
+            senders[name + "typed"].append(len(shown))
             group[name + "category"].append(float(
                 classifier.classify(result.text).category == classifier.classify(text).category))
         group["language"].append(float(detector.detect(reading.text, None, country).language == language))
@@ -133,6 +138,8 @@ def main() -> None:
         if pooled:
             print(line(script, pooled))
     print(line("all", everything))
+    print(f"\nnumbers and links in the screens' headers (the sender): {sum(senders['found']):.0f} of "
+          f"{sum(senders['typed']):.0f} read (baseline {sum(senders['eng found']):.0f})")
     qr = stats.get("qr", {}).get("qr decoded", [])
     if qr:
         print(f"\nQR codes decoded exactly: {sum(qr):.0f} of {len(qr)}")

@@ -52,8 +52,9 @@ class Engine:
             api = tesserocr.PyTessBaseAPI(path=str(TESSDATA), lang=models, psm=tesserocr.PSM.AUTO,
                                           oem=tesserocr.OEM.LSTM_ONLY)
             # Sauvola's local threshold instead of Otsu's global one: photos of screens have a light
-            # gradient and a dark surround, where Otsu's threshold left nothing to read (measured on
-            # the photos in tests/data/screens: 3 of 8 read empty with Otsu, none with Sauvola).
+            # gradient and a dark surround, where Otsu's threshold left nothing to read (3 of the 8
+            # photos in tests/data/screens read empty; CER over the set 0.14 -> 0.10). Its k stays at
+            # Tesseract's 0.34: 0.1 read two more header numbers but lost three message indicators.
             api.SetVariable("thresholding_method", "2")
             apis[models] = api
         return api

@@ -16,13 +16,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import timedelta
 
 from moderation.notices import UNREADABLE, Notices
 from ocr import ImageReading, ScreenshotReader, UnreadableImage
 from reports.indicators import indicators_read
 from reports.intake import Intake
+from reports.language import Detection
 from reports.model import ImageText
 from settings.model import OcrSettings
 from storage import PendingImage, Transaction
@@ -41,12 +41,6 @@ class FileUnavailable(Exception):
 
 
 Download = Callable[[str], Awaitable[bytes]]
-
-
-@dataclass(frozen=True)
-class _Read:
-    image: PendingImage
-    reading: ImageReading
 
 
 class ScreenshotReading:
@@ -123,12 +117,12 @@ class ScreenshotReading:
             log.exception("screenshot reader: reading evidence %d failed", image.evidence_id)
             await self._failed(image, f"error: {type(error).__name__}", retry=False)
             return
-        await self.intake.database.run(lambda tx: self._save(tx, _Read(image, reading)))
+        # The language is worked out before the write transaction, like the intake's own reading.
+        detection = self.intake.detector.detect(reading.text, None, image.country) if reading.text else None
+        await self.intake.database.run(lambda tx: self._save(tx, image, reading, detection))
         self.intake.on_due()
 
-    def _save(self, tx: Transaction, read: _Read) -> None:
-        image, reading = read.image, read.reading
-        detection = self.intake.detector.detect(reading.text, None, image.country) if reading.text else None
+    def _save(self, tx: Transaction, image: PendingImage, reading: ImageReading, detection: Detection | None) -> None:
         text = ImageText("read", reading.text, detection.language if detection else None, reading.confidence,
                          tuple(reading.codes))
         now = self.intake.clock()

@@ -88,11 +88,6 @@ class ImageTextStore:
             " next_attempt_at = COALESCE(?, next_attempt_at) WHERE evidence_id = ? AND state = ?",
             (state, problem[:300], to_text(retry_at) if retry_at else None, evidence_id, PENDING))
 
-    def still_pending(self, tx: Transaction, report_id: int) -> int:
-        row = tx.fetch_one("SELECT COUNT(*) AS n FROM evidence_text WHERE report_id = ? AND state = ?",
-                           (report_id, PENDING))
-        return int(row["n"]) if row else 0
-
     @staticmethod
     def of_report(tx: Transaction, report_id: int) -> dict[int, ImageText]:
         """Evidence id -> what was read from it (or why not), for the report's images."""
