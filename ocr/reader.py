@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from PIL import Image
+
 from ocr.codes import read_codes
 from ocr.engine import Engine, Recognition
 from ocr.image import for_text, load
 from ocr.models import probe_set, reading_sets
+
+# The share of a phone screen's height holding the status bar and the chat's header bar.
+_HEADER_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,23 @@ class ScreenshotReader:
         readings = [self.engine.recognise(prepared, models)
                     for models in reading_sets(probe.text if probe else None, hints, country, self.languages)]
         best = max(readings, key=_score)
-        return ImageReading(best.text, round(best.confidence, 1), best.models, codes)
+        return ImageReading(_with_header(best.text, self._header(image, best.models)), round(best.confidence, 1),
+                            best.models, codes)
+
+    def _header(self, image: Image.Image, models: str) -> str:
+        """The top of a phone screen read on its own: a chat's header bar names the sender (their
+        number), in light text on a coloured bar that the whole screen's threshold loses."""
+        if image.height < image.width * 1.5:  # not a phone screen held upright
+            return ""
+        top = image.crop((0, 0, image.width, round(image.height * _HEADER_SHARE)))
+        return self.engine.recognise(for_text(top), models).text
+
+
+def _with_header(text: str, header: str) -> str:
+    """``text`` with the header's lines it lacks put first (compared without spaces)."""
+    seen = {"".join(line.split()) for line in text.splitlines()}
+    missing = [line for line in header.splitlines() if "".join(line.split()) not in seen]
+    return "\n".join([*missing, text]) if missing else text
 
 
 def _score(reading: Recognition) -> float:

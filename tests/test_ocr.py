@@ -4,6 +4,7 @@ fonts harmline ships, script selection, QR codes, refusals."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -106,3 +107,11 @@ def test_a_number_wrapped_by_the_screen_is_read_whole_and_a_bubble_time_does_not
     found = {(i.kind, i.value) for i in indicators_read(read, [], "PH")}
     assert ("phone", "+67073555412") in found
     assert ("ewallet", "+639058871243") in found
+
+
+def test_the_senders_number_in_a_chat_header_bar_is_read(reader: ScreenshotReader) -> None:
+    # White digits on WhatsApp's green bar: lost by the whole screen's threshold, read on their own.
+    screenshot = (Path(__file__).resolve().parent.parent / "demo" / "screenshot-th-loan.jpg").read_bytes()
+    reading = reader.read(screenshot, ["th"], "TH")
+    assert "+66 81 555 0287" in reading.text
+    assert "https://lin.ee/1" in reading.text and "คุณ" in reading.text
