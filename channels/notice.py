@@ -10,11 +10,12 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from channels.telegram_errors import delivery_failure
-from delivery.channel import Attempt
+from delivery.channel import Attempt, DeliveryFailed
 from i18n import Catalogs, Gettext
 from i18n.labels import QUESTIONS
 from moderation import notices
 from reports.model import Delivery, Report, ReportStatus
+from reports.purpose import Notice
 from settings.model import Settings
 
 
@@ -55,7 +56,9 @@ class NoticeChannel:
     async def send(self, delivery: Delivery, report: Report, attempt: Attempt) -> None:
         _ = self.catalogs.gettext(delivery.language)
         contacts = ", ".join(dict.fromkeys(c.name for c in self.settings.contacts_for(report.country))) or "—"
-        text = notice_text(notices.event_of(delivery.purpose), report, contacts, _)
+        if not isinstance(delivery.purpose, Notice):
+            raise DeliveryFailed(f"not a notice: {delivery.purpose}", permanent=True)
+        text = notice_text(delivery.purpose.event, report, contacts, _)
         try:
             await self.bot.send_message(int(delivery.target), text, parse_mode=ParseMode.HTML)
         except TelegramError as error:

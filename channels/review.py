@@ -15,8 +15,8 @@ from channels.telegram_chat import TelegramChatChannel
 from handlers.keyboards import moderation_keyboard
 from i18n import Catalogs
 from reports.model import Delivery, Report
+from reports.purpose import Card
 
-ANSWER_CARD_PREFIX = "card:answer:"
 # (report id, chat id, message id, card language, forum topic) of a card just sent.
 CardSent = Callable[[int, int, int, str, int | None], Awaitable[None]]
 
@@ -36,7 +36,7 @@ class ReviewChannel(TelegramChatChannel):
     async def send_card(self, chat_id: int, thread: int | None, delivery: Delivery, report: Report) -> None:
         _ = self.catalogs.gettext(delivery.language)
         note = ("💬 " + _("The citizen answered the moderators' question.")
-                if delivery.purpose.startswith(ANSWER_CARD_PREFIX) else None)
+                if isinstance(delivery.purpose, Card) and delivery.purpose.answer is not None else None)
         card = render_card(report, delivery.language, self.catalogs, for_moderators=True, now=self.clock(), note=note)
         sent = await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, message_thread_id=thread,
                                            reply_markup=moderation_keyboard(report, self.before_forward, _))

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from channels.telegram_errors import delivery_failure
 from delivery.channel import Attempt, DeliveryFailed
 from reports.model import Delivery
-from summaries.schedule import parse_purpose
+from summaries.schedule import summary_of
 from summaries.service import Summaries
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ class SummaryChannel:
         self.summaries = summaries
 
     async def send(self, delivery: Delivery, attempt: Attempt) -> None:
-        parsed = parse_purpose(delivery.purpose)
+        parsed = summary_of(delivery.purpose)
         if parsed is None:
-            raise DeliveryFailed(f"not a summary: {delivery.purpose!r}", permanent=True)
+            raise DeliveryFailed(f"not a summary: {delivery.purpose}", permanent=True)
         scope, week = parsed
         # Made afresh at each attempt: the figures of a past week only change as moderators decide,
         # and a retry that resumes half-way should show the state the first part showed, or newer.

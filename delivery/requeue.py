@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from routing import SUMMARY, TELEGRAM, WEBHOOK, Recipient, recipients_for, summary_recipients
 from settings import Settings
 from storage.outbox import OutboxEntry, Requeue
-from summaries.schedule import parse_purpose
+from summaries.schedule import summary_of
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def _current(entry: OutboxEntry, settings: Settings) -> list[Recipient] | None:
     if delivery.channel in (TELEGRAM, WEBHOOK) and entry.country is not None:
         return recipients_for(entry.country, settings)
     if delivery.channel == SUMMARY and delivery.report_id is None:
-        parsed = parse_purpose(delivery.purpose)
+        parsed = summary_of(delivery.purpose)
         return summary_recipients(parsed[0], settings) if parsed else None
     return None
 

@@ -201,7 +201,7 @@ class OutboxWorker:
             if standalone is None:
                 raise DeliveryFailed(f"no channel {delivery.channel!r} configured", permanent=True)
             await standalone.send(delivery, attempt)
-            return delivery.purpose
+            return str(delivery.purpose)
         channel = self.channels.get(delivery.channel)
         if channel is None:
             raise DeliveryFailed(f"no channel {delivery.channel!r} configured", permanent=True)

@@ -13,6 +13,7 @@ from handlers.language import user_language
 from i18n import Gettext
 from i18n.labels import CATEGORY_LABELS
 from reports.model import Delivery, Report, ReportStatus
+from reports.purpose import FORWARD
 from reports.reference import normalise_reference
 from storage.moderation import AuditEntry
 
@@ -76,7 +77,7 @@ def _state(report: Report, deliveries: list[Delivery], _: Gettext) -> str:
         return _("reviewed by our team: no action is needed for now")
     if status is ReportStatus.MERGED:
         return _("handled together with report {ref}, about the same case").format(ref=report.merged_into)
-    forwards = [d for d in deliveries if d.purpose == "forward"]
+    forwards = [d for d in deliveries if d.purpose == FORWARD]
     sent = [d.contact_name for d in forwards if d.state == "delivered"]
     confirmed = _("confirmed by our team") + "; " if status is ReportStatus.CONFIRMED else ""
     if sent and len(sent) == len(forwards):

@@ -27,6 +27,7 @@ from i18n.labels import STATUS_LABELS
 from moderation.decisions import Action
 from moderation.service import Moderator, Ruling, Verdict
 from reports.model import Report
+from reports.purpose import FORWARD
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ async def _history_text(context: HarmlineContext, report: Report, _: Gettext) ->
     entries = await services.moderation.store.history(report.id)
     deliveries = await services.outbox.for_report(report.id)
     lines = ["<b>" + escape(_("History of {ref}").format(ref=report.reference)) + "</b>", *render_history(entries)]
-    forwards = [d for d in deliveries if d.purpose == "forward"]
+    forwards = [d for d in deliveries if d.purpose == FORWARD]
     if forwards:
         lines.append("<b>" + escape(_("Forwarded to")) + "</b>")
         lines += [f"• {escape(d.contact_name)} ({escape(d.channel)}): {escape(d.state)}" for d in forwards]

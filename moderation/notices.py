@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reports.model import Delivery, Report, ReportStatus
+from reports.purpose import FORWARD, Notice
 from routing import citizen_of
 from storage import Outbox, ReportStore, Transaction
 from storage.outbox import DELIVERED, PENDING
@@ -13,11 +14,6 @@ from storage.outbox import DELIVERED, PENDING
 CONFIRMED, FORWARDED, REJECTED, MERGED = "confirmed", "forwarded", "rejected", "merged"
 UNREADABLE = "unreadable"  # the report is only a picture, and its text could not be read
 ASK_PREFIX = "ask:"  # + the question's key (i18n.labels.QUESTIONS)
-PURPOSE_PREFIX = "notice:"
-
-
-def event_of(purpose: str) -> str:
-    return purpose.removeprefix(PURPOSE_PREFIX)
 
 
 class Notices:
@@ -28,12 +24,12 @@ class Notices:
     def tell(self, tx: Transaction, report: Report, event: str, now: datetime) -> bool:
         """Queue a notice of ``event``; False when the citizen cannot be reached (erased their data)."""
         recipients = citizen_of(report.reporter_chat_id, report.reply_language)
-        self.outbox.enqueue(tx, report.id, recipients, now, now, purpose=PURPOSE_PREFIX + event)
+        self.outbox.enqueue(tx, report.id, recipients, now, now, purpose=Notice(event))
         return bool(recipients)
 
     def after_delivery(self, tx: Transaction, delivery: Delivery, now: datetime) -> None:
         """Once every forward of a report reached its contact, the citizen hears where it went."""
-        if delivery.purpose != "forward" or delivery.report_id is None:
+        if delivery.purpose != FORWARD or delivery.report_id is None:
             return
         states = self.outbox.forwards_of(tx, delivery.report_id)
         if states.get(PENDING) or not states.get(DELIVERED):

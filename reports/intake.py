@@ -26,6 +26,7 @@ from reports.model import (
     Report,
     ReportStatus,
 )
+from reports.purpose import CARD, Card
 from reports.reference import new_reference
 from reports.similarity import compare, fingerprint
 from routing import guess_country, recipients_for, reviewers_for
@@ -195,7 +196,7 @@ class Intake:
         self._save(tx, report)
         answers = self.reports.message_count_of(tx, report.id)
         self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
-                            self._due(tx, report), now, purpose=f"card:answer:{answers}")
+                            self._due(tx, report), now, purpose=Card(answers))
         self.reports.audit(tx, now, "citizen", "report.answered", report.id,
                            from_status=ReportStatus.NEEDS_INFO, to_status=ReportStatus.IN_REVIEW)
         return True
@@ -380,7 +381,7 @@ class Intake:
         # Every report is shown to its moderators; with review = "before_forward" their decision
         # is also what releases it to the contacts.
         self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
-                            self._due(tx, report), now, purpose="card")
+                            self._due(tx, report), now, purpose=CARD)
         self.reports.audit(tx, now, "citizen", "report.completed", report.id, why,
                            from_status=ReportStatus.COLLECTING, to_status=ReportStatus.NEW)
 

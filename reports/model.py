@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from reports.purpose import FORWARD, Purpose
+
 if TYPE_CHECKING:
     from reports.repeats import IndicatorHistory
 
@@ -205,7 +207,4 @@ class Delivery:
     next_attempt_at: datetime
     last_error: str | None
     progress: int = 0  # messages of this delivery already sent (a retry starts after them)
-    # "forward" (the report to a contact), "card" / "card:answer:<n>" (to moderators),
-    # "notice:<event>" (to the citizen: confirmed, forwarded, rejected, merged, ask:<question>),
-    # "summary:<country or ALL>:<week>" (a weekly summary to a contact).
-    purpose: str = "forward"
+    purpose: Purpose = FORWARD  # what it carries (reports.purpose)

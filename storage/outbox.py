@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reports.model import Delivery
+from reports.purpose import FORWARD, NOTICE_PREFIX, Purpose, Summary, parse_purpose
 from routing import Recipient
 from storage.codec import from_text, to_text
 from storage.database import Database, Row, Transaction
@@ -23,7 +24,7 @@ def _delivery(row: Row) -> Delivery:
         id=row["id"], report_id=row["report_id"], contact_name=row["contact_name"], channel=row["channel"],
         target=row["target"], language=row["language"], state=row["state"], attempts=row["attempts"],
         next_attempt_at=from_text(row["next_attempt_at"]), last_error=row["last_error"], progress=row["progress"],
-        purpose=row["purpose"],
+        purpose=parse_purpose(row["purpose"]),
     )
 
 
@@ -32,18 +33,18 @@ class Outbox:
         self.database = database
 
     def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
-                due: datetime, now: datetime, purpose: str = "forward") -> None:
+                due: datetime, now: datetime, purpose: Purpose = FORWARD) -> None:
         """One delivery per recipient; a delivery already queued for the same purpose is kept
         (a redelivered decision or a second confirmation does not send twice)."""
         tx.execute_many(
             "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
             " next_attempt_at, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
             " ON CONFLICT (report_id, channel, target, purpose) DO NOTHING",
-            [(report_id, r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), purpose)
+            [(report_id, r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), str(purpose))
              for r in recipients],
         )
 
-    def enqueue_standalone(self, tx: Transaction, recipients: Sequence[Recipient], purpose: str,
+    def enqueue_standalone(self, tx: Transaction, recipients: Sequence[Recipient], purpose: Summary,
                            due: datetime, now: datetime) -> int:
         """Deliveries of no report (a weekly summary); one per recipient and purpose, ever: a
         second call for the same week and recipient queues nothing. Returns how many were new."""
@@ -51,14 +52,14 @@ class Outbox:
             "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
             " next_attempt_at, created_at, purpose) VALUES (NULL, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), purpose),
+            (r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), str(purpose)),
         ) for r in recipients)
 
     def forwards_of(self, tx: Transaction, report_id: int) -> dict[str, int]:
         """How many of the report's forwards to contacts are in each state."""
         rows = tx.fetch_all(
-            "SELECT state, COUNT(*) AS n FROM deliveries WHERE report_id = ? AND purpose = 'forward'"
-            " GROUP BY state", (report_id,))
+            "SELECT state, COUNT(*) AS n FROM deliveries WHERE report_id = ? AND purpose = ?"
+            " GROUP BY state", (report_id, str(FORWARD)))
         return {row["state"]: int(row["n"]) for row in rows}
 
     def reschedule_unsent(self, tx: Transaction, report_id: int, due: datetime) -> None:
@@ -79,8 +80,8 @@ class Outbox:
         """Cancel the report's forwards and cards that were never tried (notices to the citizen stay)."""
         return tx.execute(
             f"UPDATE deliveries SET state = ? WHERE report_id = ? AND state = ? AND {_UNTRIED}"
-            " AND purpose NOT LIKE 'notice:%'",
-            (CANCELLED, report_id, PENDING),
+            " AND purpose NOT LIKE ?",
+            (CANCELLED, report_id, PENDING, f"{NOTICE_PREFIX}%"),
         )
 
     async def due(self, now: datetime, limit: int = 100, exclude: Collection[str] = ()) -> list[Delivery]:
@@ -247,7 +248,7 @@ class OutboxEntry:
 
     @property
     def subject(self) -> str:
-        return self.reference or self.delivery.purpose
+        return self.reference or str(self.delivery.purpose)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from reports.purpose import Purpose, Summary
 from settings.model import SummarySettings
 from summaries.week import Week, last_complete_week
 
@@ -44,17 +45,16 @@ def next_run_at(scope: str, time_zone: str, now: datetime, settings: SummarySett
     return (latest + _WEEK).astimezone(UTC)
 
 
-def purpose(scope: str, week: Week) -> str:
+def purpose(scope: str, week: Week) -> Summary:
     """The outbox purpose of a summary delivery: unique per scope, week and recipient."""
-    return f"summary:{scope}:{week.label}"
+    return Summary(scope, week.label)
 
 
-def parse_purpose(text: str) -> tuple[str, Week] | None:
-    kind, _, rest = text.partition(":")
-    scope, _, label = rest.partition(":")
-    if kind != "summary" or not scope or not label:
+def summary_of(purpose: Purpose) -> tuple[str, Week] | None:
+    """The scope and week a delivery's purpose names, if it is a summary's."""
+    if not isinstance(purpose, Summary):
         return None
     try:
-        return scope, Week.parse(label)
+        return purpose.scope, Week.parse(purpose.week)
     except ValueError:
         return None

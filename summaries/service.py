@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from i18n import Catalogs
+from reports.purpose import Summary
 from routing import Recipient, summary_recipients
 from settings.model import REGIONAL, Settings
 from storage import Database, Outbox, Transaction
@@ -61,7 +62,7 @@ class Summaries:
                 continue
             label = purpose(scope, run.week)
 
-            def enqueue(tx: Transaction, recipients: list[Recipient] = recipients, label: str = label) -> int:
+            def enqueue(tx: Transaction, recipients: list[Recipient] = recipients, label: Summary = label) -> int:
                 return self.outbox.enqueue_standalone(tx, recipients, label, now, now)
 
             added = await self.database.run(enqueue)

@@ -15,6 +15,7 @@ import pytest
 from delivery.channel import Attempt, DeliveryFailed, flood_failure
 from delivery.worker import OutboxWorker
 from reports.model import Delivery
+from reports.purpose import Summary, parse_purpose
 from routing import Recipient
 from settings.model import DeliverySettings
 from storage import Database, Outbox, ReportStore
@@ -32,8 +33,8 @@ class Scripted:
         self.actions: dict[str, Callable[[Delivery, Attempt], object]] = {}
 
     async def send(self, delivery: Delivery, attempt: Attempt) -> None:
-        self.calls.append((delivery.target, delivery.purpose))
-        action = self.actions.get(delivery.purpose)
+        self.calls.append((delivery.target, str(delivery.purpose)))
+        action = self.actions.get(str(delivery.purpose))
         if action is not None:
             result = action(delivery, attempt)
             if asyncio.iscoroutine(result):
@@ -57,14 +58,16 @@ async def queue(outbox: Outbox, clock: Clock, *deliveries: tuple[str, str]) -> N
     """Queue (target, purpose) deliveries, due now, in this order."""
     for target, purpose in deliveries:
         recipient = Recipient(f"contact {target}", "summary", target, "en")
-        await outbox.database.run(lambda tx, r=recipient, p=purpose: outbox.enqueue_standalone(
+        summary = parse_purpose(purpose)
+        assert isinstance(summary, Summary)
+        await outbox.database.run(lambda tx, r=recipient, p=summary: outbox.enqueue_standalone(
             tx, [r], p, clock.now, clock.now))
 
 
 async def row(outbox: Outbox, purpose: str) -> Delivery:
     """The delivery of ``purpose``, pending or failed."""
     entries = [*await outbox.listing("pending"), *await outbox.listing("failed")]
-    return next(e.delivery for e in entries if e.delivery.purpose == purpose)
+    return next(e.delivery for e in entries if str(e.delivery.purpose) == purpose)
 
 
 async def test_a_bug_costs_one_attempt_each_time_with_growing_backoff_then_fails_with_its_reason(

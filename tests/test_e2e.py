@@ -147,7 +147,7 @@ async def test_deliveries_pending_at_a_restart_are_sent_after_it(local: LocalDep
     report = await local.services.reports.find(reference)
     assert report is not None
     deliveries = await local.services.outbox.for_report(report.id)
-    states = {d.channel: (d.state, d.attempts >= 2) for d in deliveries if d.purpose == "forward"}
+    states = {d.channel: (d.state, d.attempts >= 2) for d in deliveries if str(d.purpose) == "forward"}
     assert states == {"telegram": ("delivered", True), "webhook": ("delivered", True)}
 
 

@@ -127,7 +127,7 @@ async def test_answering_every_question_completes_the_report_and_releases_its_de
     # the contact, and the card for the country's moderator (in private: there is no moderators' group).
     clock.advance(15)
     due = await harness.outbox.due(clock())
-    assert [(d.report_id, d.purpose, d.target) for d in due] == [(stored.id, "forward", "-100123"),
+    assert [(d.report_id, str(d.purpose), d.target) for d in due] == [(stored.id, "forward", "-100123"),
                                                                   (stored.id, "card", "900001")]
 
 

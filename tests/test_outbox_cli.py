@@ -52,7 +52,7 @@ async def telegram_forward(local: LocalDeployment, reference: str, state: str, t
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         delivery = next(d for d in await local.services.outbox.for_report(report.id)
-                        if d.channel == "telegram" and d.purpose == "forward")
+                        if d.channel == "telegram" and str(d.purpose) == "forward")
         if delivery.state == state or asyncio.get_running_loop().time() > deadline:
             return delivery
         await asyncio.sleep(0.05)

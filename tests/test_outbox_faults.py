@@ -52,7 +52,8 @@ async def forward(local: LocalDeployment, reference: str, channel: str = "telegr
     """The report's forward through ``channel`` (to ``target``), once ``until`` holds (or the timeout)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        found = [d for d in await deliveries_of(local, reference) if d.channel == channel and d.purpose == "forward"
+        found = [d for d in await deliveries_of(local, reference)
+                 if d.channel == channel and str(d.purpose) == "forward"
                  and (target is None or d.target == str(target))]
         assert len(found) == 1, found
         if until(found[0]) or asyncio.get_running_loop().time() > deadline:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from i18n import Catalogs
+from reports.purpose import Notice, parse_purpose
 from settings import REGIONAL, Settings, SummarySettings
 from storage import Database, Outbox
 from storage.summaries import SummaryStore
 from summaries.build import SummaryBuilder
 from summaries.figures import Cluster, Count, MoneyLost, RepeatedIndicator
 from summaries.message import country_message
-from summaries.schedule import latest_run, next_run_at, parse_purpose, purpose
+from summaries.schedule import latest_run, next_run_at, purpose, summary_of
 from summaries.service import Summaries
 from summaries.week import Week
 from tests.conftest import Clock
@@ -125,9 +126,9 @@ def test_a_configured_day_and_time_and_a_new_year() -> None:
     assert (run.at, run.week) == (datetime(2026, 11, 27, 10, 0, tzinfo=UTC), W47)
     # Monday 4 January 2027 reports ISO week 2026-W53.
     run = latest_run("VN", "Asia/Ho_Chi_Minh", datetime(2027, 1, 4, 3, 0, tzinfo=UTC), MONDAY_NINE)
-    assert run.week == Week(2026, 53) and purpose("VN", run.week) == "summary:VN:2026-W53"
-    assert parse_purpose("summary:VN:2026-W53") == ("VN", Week(2026, 53))
-    assert parse_purpose("notice:confirmed") is None
+    assert run.week == Week(2026, 53) and str(purpose("VN", run.week)) == "summary:VN:2026-W53"
+    assert summary_of(parse_purpose("summary:VN:2026-W53")) == ("VN", Week(2026, 53))
+    assert summary_of(Notice("confirmed")) is None
 
 
 def test_week_labels_are_checked() -> None:
