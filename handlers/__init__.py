@@ -37,8 +37,9 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("check", on_check),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
-    # 1b. Moderators' commands, also in their groups; non-moderators get a polite refusal inside.
-    for name, callback in (
+    # 1b. Moderators' commands, also in their groups; each passes the one gate
+    #     (moderator_commands.moderators_only): non-moderators get a polite refusal there.
+    for name, command in (
         ("queue", moderator_commands.on_queue),
         ("report", moderator_commands.on_report),
         ("find", moderator_commands.on_find),
@@ -48,7 +49,7 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("mod", moderator_commands.on_mod),
         ("summary", moderator_commands.on_summary),
     ):
-        application.add_handler(CommandHandler(name, callback, filters=moderators_chats))
+        application.add_handler(CommandHandler(name, command, filters=moderators_chats))
     # 2. Inline buttons: one handler, dispatching on the parsed, versioned callback data.
     application.add_handler(CallbackQueryHandler(on_button))
     # 3. Everything else a citizen sends in private is report material (or an answer to a question).

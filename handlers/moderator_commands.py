@@ -4,9 +4,12 @@ Anyone else gets one polite refusal (and the attempt is audited), whatever the c
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Awaitable, Callable, Coroutine
 from html import escape
+from typing import Any, NamedTuple
 
 from telegram import Message, Update
 
@@ -31,26 +34,42 @@ MAX_USER_ID = 2**52  # Telegram's user ids fit in 52 bits
 _USER_ID = re.compile(r"[0-9]{1,16}")
 
 
-async def _admitted(update: Update, context: HarmlineContext) -> tuple[Message, Moderator, str] | None:
-    """The message, the moderator and their language; None (after a polite refusal) for others."""
-    message, moderator = update.effective_message, moderator_of(update)
-    if message is None or moderator is None:
-        return None
-    language = await user_language(update, context)
-    if not context.services.roster.is_moderator(moderator.user_id):
-        log.warning("user %d is not a moderator: %r refused", moderator.user_id, (message.text or "")[:40])
-        await context.services.moderation.refuse(moderator, (message.text or "")[:200], update.update_id)
-        _ = context.gettext(language)
-        await message.reply_text(_("Sorry, this command is only for moderators. /help lists what I can do for you."))
-        return None
-    return message, moderator, language
+class Admitted(NamedTuple):
+    """A moderator's command let through the gate: the message, who sent it, their language."""
+
+    message: Message
+    moderator: Moderator
+    language: str
 
 
-async def on_queue(update: Update, context: HarmlineContext) -> None:
+ModeratorCommand = Callable[[Update, HarmlineContext, Admitted], Awaitable[None]]
+
+
+def moderators_only(command: ModeratorCommand) -> Callable[[Update, HarmlineContext], Coroutine[Any, Any, None]]:
+    """The one gate of the moderators' commands: a moderator (or admin) gets ``command`` with who
+    they are; anyone else one polite refusal in their language, and the attempt is audited."""
+
+    @functools.wraps(command)
+    async def gate(update: Update, context: HarmlineContext) -> None:
+        message, moderator = update.effective_message, moderator_of(update)
+        if message is None or moderator is None:
+            return
+        language = await user_language(update, context)
+        if not context.services.roster.is_moderator(moderator.user_id):
+            log.warning("user %d is not a moderator: %r refused", moderator.user_id, (message.text or "")[:40])
+            await context.services.moderation.refuse(moderator, (message.text or "")[:200], update.update_id)
+            _ = context.gettext(language)
+            await message.reply_text(_("Sorry, this command is only for moderators. /help lists what I can do "
+                                       "for you."))
+            return
+        await command(update, context, Admitted(message, moderator, language))
+
+    return gate
+
+
+@moderators_only
+async def on_queue(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/queue [CC] [category] [language]``: e.g. ``/queue TH scam``, ``/queue my`` (Burmese)."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     country = category = wanted_language = None
     for token in context.args or []:
@@ -70,11 +89,9 @@ async def on_queue(update: Update, context: HarmlineContext) -> None:
                           callback_data.QueuePage(0, country, category, wanted_language), language)
 
 
-async def on_report(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_report(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/report REF``: the report in full, with its buttons and history (a new report is now in review)."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     _ = context.gettext(language)
     reference = normalise_reference("".join(context.args or []))
@@ -90,11 +107,9 @@ async def on_report(update: Update, context: HarmlineContext) -> None:
     await send_report_view(context, message.chat_id, message.message_thread_id, reference, language)
 
 
-async def on_find(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_find(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/find <number, link, account, handle or words>``."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     terms = search_terms(" ".join(context.args or []))
     if not terms:
@@ -121,21 +136,17 @@ def render_figures(figures: CountryFigures, language: str, _: Gettext) -> str:
     ])
 
 
-async def on_stats(update: Update, context: HarmlineContext) -> None:
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
+@moderators_only
+async def on_stats(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     message, moderator, language = admitted
     _ = context.gettext(language)
     figures = await context.services.moderation.figures(moderator.user_id)
     await message.reply_html("\n\n".join(render_figures(f, language, _) for f in figures))
 
 
-async def on_merge(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_merge(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/merge REF INTO-REF``: REF is a duplicate of INTO-REF."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     _ = context.gettext(language)
     references = [normalise_reference(arg) for arg in context.args or []]
@@ -156,11 +167,9 @@ async def on_merge(update: Update, context: HarmlineContext) -> None:
         await refresh_cards(context, ruling.report.id)
 
 
-async def on_duty(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_duty(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/duty on|off``: new reports' cards in private too, or not."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     _ = context.gettext(language)
     wanted = (context.args or [""])[0].lower()
@@ -174,11 +183,9 @@ async def on_duty(update: Update, context: HarmlineContext) -> None:
                              else _("You are off duty: new reports no longer come here."))
 
 
-async def on_mod(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_mod(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """``/mod`` lists moderators; admins: ``/mod add <user_id> <CC…>``, ``/mod remove <user_id> [CC…]``."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     _ = context.gettext(language)
     services = context.services
@@ -218,12 +225,10 @@ def _user_id(text: str) -> int | None:
     return value if 0 < value <= MAX_USER_ID else None
 
 
-async def on_summary(update: Update, context: HarmlineContext) -> None:
+@moderators_only
+async def on_summary(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
     """Admins: ``/summary [CC|ALL] [2026-W47]`` — the weekly summary as contacts get it (default: the
     regional one, of the last complete week)."""
-    admitted = await _admitted(update, context)
-    if admitted is None:
-        return
     message, moderator, language = admitted
     _ = context.gettext(language)
     services = context.services

@@ -271,3 +271,17 @@ async def test_queue_report_find_stats_and_moderators_managed_at_run_time(local:
         "SELECT action, detail FROM audit_log WHERE action LIKE 'moderator.%' ORDER BY id")
     assert [tuple(row) for row in rows] == [("moderator.added", "900004: - -> MY"),
                                             ("moderator.removed", "900004: MY -> -")]
+
+
+@pytest.mark.parametrize("command", ["/queue", "/report MY-22222222", "/find 0123456789", "/stats",
+                                     "/merge MY-22222222 MY-33333333", "/duty on", "/mod add 8002 MY",
+                                     "/summary"])
+async def test_every_moderators_command_turns_a_stranger_away_politely_in_their_language_and_is_audited(
+        local: LocalDeployment, command: str) -> None:
+    stranger = local.server.user(STRANGER, "Mallory", language_code="ms")
+    stranger.send_text(command)
+    refusal = await local.server.wait_for(lambda m: m.chat_id == STRANGER)
+    assert refusal.plain_text.startswith("Maaf")  # the Malay refusal, nothing of the command's own answer
+    assert len(local.server.messages_to(STRANGER)) == 1
+    rows = await local.services.database.fetch_all("SELECT actor, detail FROM audit_log WHERE action LIKE '%refused%'")
+    assert [(row["actor"], row["detail"]) for row in rows] == [(f"telegram:{STRANGER}", command)]
