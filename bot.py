@@ -42,6 +42,7 @@ from i18n.labels import country_name, flag
 from moderation import Roster
 from moderation.service import Moderation
 from ocr.models import installed
+from operations import Metrics, OperationsServer
 from reports.analyze import Analyzer, stream
 from reports.intake import Intake, utc_now
 from reports.language import LayeredLanguageDetector
@@ -82,6 +83,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     moderation = Moderation(database, reports, ModerationStore(database), outbox, roster, settings, clock)
     summaries = Summaries(database, settings, outbox, catalogs, clock)
     services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs, summaries, inbox)
+    services.metrics = intake.metrics = Metrics()
 
     bot = TelegramClient(
         settings.telegram.token,
@@ -130,8 +132,15 @@ async def _post_init(application: HarmlineApplication) -> None:
                           after_delivery=moderation.notices.after_delivery,
                           standalone={SUMMARY: SummaryChannel(application.bot, services.summaries)})
     services.worker = worker
+    worker.metrics = services.metrics
     services.intake.on_due = moderation.on_due = services.summaries.on_due = worker.wake
     worker.start()
+    if settings.operations.port is not None and services.metrics is not None:
+        services.operations = OperationsServer(services.metrics, lambda: _readiness(services),
+                                               settings.operations.listen, settings.operations.port)
+        await services.operations.start()
+        log.info("metrics and health on http://%s:%d/metrics, /healthz, /readyz", settings.operations.listen,
+                 settings.operations.port)
     if settings.ocr.enabled:
         bot, limit = application.bot, settings.ocr.max_image_bytes
         reading = ScreenshotReading(services.intake, make_reader(settings.ocr, installed()), settings.ocr,
@@ -211,10 +220,21 @@ async def _set_commands(application: HarmlineApplication, services: Services) ->
                 log.info("no command menu for chat %d: %s", chat_id, error.message)
 
 
+async def _readiness(services: Services) -> str | None:
+    """Why the bot cannot take reports now (its database does not answer), or None."""
+    try:
+        await services.database.fetch_one("SELECT 1")
+    except Exception as error:  # any failure of the database means not ready; the reason is shown
+        return f"database: {type(error).__name__}"
+    return None
+
+
 async def _post_shutdown(application: HarmlineApplication) -> None:
     services = application.bot_data.services
     if services is None:
         return
+    if services.operations is not None:
+        await services.operations.stop()
     if services.screenshots is not None:
         await services.screenshots.stop()
     if services.worker is not None:

@@ -31,6 +31,7 @@ from enum import Enum
 from functools import partial
 
 from delivery.channel import Attempt, Channel, DeliveryFailed, StandaloneChannel
+from operations.metrics import Metrics
 from reports.model import Delivery
 from settings.model import DeliverySettings
 from storage import Outbox, ReportStore, Transaction
@@ -84,6 +85,7 @@ class OutboxWorker:
         self.delivery_timeout = max(MIN_DELIVERY_TIMEOUT_SECONDS, 4 * settings.webhook_timeout_seconds)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.metrics: Metrics | None = None  # set by the composition root when metrics are served
         self._lanes: dict[str, asyncio.Task[int]] = {}  # target -> the task sending to it
         self._paused: dict[str, datetime] = {}  # target -> not before (flood control, a lane that failed)
 
@@ -233,6 +235,8 @@ class OutboxWorker:
         note = "; ".join(attempt.notes) or None
         await self.outbox.mark_delivered(delivery, now, then=(lambda tx: after(tx, delivery, now)) if after else None,
                                          note=note)
+        if self.metrics is not None:
+            self.metrics.delivered(delivery, now)
         log.log(logging.WARNING if note else logging.INFO, "delivered %s to %s (%s)%s", subject,
                 delivery.contact_name, delivery.channel, f"; {note}" if note else "")
         return _Outcome.DELIVERED
@@ -250,6 +254,8 @@ class OutboxWorker:
             until = now + timedelta(seconds=wait)
             await self.outbox.mark_flooded(delivery, until, failure.reason, progress)
             self._paused[delivery.target] = until
+            if self.metrics is not None:
+                self.metrics.flood_waits.inc()
             log.warning("%s: flood control, retrying in %.1f s", who, wait)
             return _Outcome.PAUSE
         attempts = delivery.attempts + 1

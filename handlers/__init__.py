@@ -13,6 +13,8 @@ from handlers.language import on_language_command
 from handlers.reporting import on_report_message
 
 CLOSE_EXPIRED_EVERY_SECONDS = 5.0
+# How often the outbox and inbox gauges of /metrics are read from the database.
+METRICS_REFRESH_SECONDS = 15.0
 
 
 def register_handlers(application: HarmlineApplication) -> None:
@@ -69,3 +71,4 @@ def register_handlers(application: HarmlineApplication) -> None:
                             name="close-expired-reports")
     job_queue.run_repeating(jobs.forget_old_updates, interval=3600, first=60, name="forget-old-updates")
     job_queue.run_repeating(jobs.queue_due_summaries, interval=60, first=1.0, name="weekly-summaries")
+    job_queue.run_repeating(jobs.refresh_metrics, interval=METRICS_REFRESH_SECONDS, first=0.5, name="metrics")

@@ -12,6 +12,7 @@ from delivery import OutboxWorker
 from i18n import Catalogs, Gettext
 from moderation import Roster
 from moderation.service import Moderation
+from operations import Metrics, OperationsServer
 from reports.intake import Intake
 from reports.screenshots import ScreenshotReading
 from settings import Settings
@@ -39,6 +40,8 @@ class Services:
     feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
     worker: OutboxWorker | None = None
     screenshots: ScreenshotReading | None = None  # reads evidence images ([ocr] enabled)
+    metrics: Metrics | None = None  # served on [operations] port
+    operations: OperationsServer | None = None
     http: httpx.AsyncClient | None = None
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from telegram.error import Forbidden
 
-from handlers.context import HarmlineContext
+from handlers.context import HarmlineContext, Services
 from handlers.reporting import edit_followup
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,17 @@ async def forget_old_updates(context: HarmlineContext) -> None:
     removed += await context.services.inbox.forget_before(before)
     if removed:
         log.info("forgot %d processed update ids older than %s", removed, UPDATE_MEMORY)
+
+
+async def refresh_metrics(context: HarmlineContext) -> None:
+    """The outbox and inbox gauges, read from the database here rather than at each scrape."""
+    await read_gauges(context.services)
+
+
+async def read_gauges(services: Services) -> None:
+    if services.metrics is not None:
+        services.metrics.refresh(await services.outbox.counts(), await services.outbox.oldest_pending(),
+                                 await services.inbox.oldest_pending(), datetime.now(UTC))
 
 
 async def queue_due_summaries(context: HarmlineContext) -> None:

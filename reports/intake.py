@@ -6,6 +6,7 @@ update changes nothing, and the report is on disk before the citizen hears it wa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from enum import StrEnum
 
 from i18n.languages import FALLBACK, LANGUAGES, negotiate
 from moderation.roles import Roster
+from operations.metrics import Metrics
 from reports.classify import Classification, Classifier
 from reports.followup import delivery_due, looks_like_amount, next_step, steps
 from reports.indicators import extract_indicators, indicators_read
@@ -105,6 +107,7 @@ class Intake:
         self.clock = clock
         self.on_due = on_due  # wakes the delivery worker when something became due now
         self.on_image: Callable[[], None] = lambda: None  # wakes the image reader: an image to read
+        self.metrics: Metrics | None = None  # set by the composition root when metrics are served
         self._reading_wait = timedelta(seconds=settings.ocr.max_wait_seconds)
         self._merge_window = timedelta(seconds=settings.intake.merge_window_seconds)
         self._followup_window = timedelta(seconds=settings.intake.followup_window_seconds)
@@ -123,15 +126,21 @@ class Intake:
             self.on_due()
         if message.attachments and self.settings.ocr.enabled:
             self.on_image()
+        if self.metrics is not None and result.outcome is Outcome.CREATED and result.report is not None:
+            self.metrics.reports_received.labels(result.report.country).inc()
         return result
 
     def _analyse(self, message: IncomingMessage) -> _Analysis:
         # A deployment serving one country is a fair prior (Malay in Malaysia, not Indonesian).
         only_country = self.settings.countries[0] if len(self.settings.countries) == 1 else None
+        started = time.perf_counter()
         detection = self.detector.detect(message.text, message.language_code, only_country)
         country = guess_country(message.language_code, detection.language, self.settings.countries)
-        return _Analysis(detection, country, self.classifier.classify(message.text),
-                         extract_indicators(message.text, country))
+        analysis = _Analysis(detection, country, self.classifier.classify(message.text),
+                             extract_indicators(message.text, country))
+        if self.metrics is not None:
+            self.metrics.classification.observe(time.perf_counter() - started)
+        return analysis
 
     def _once(self, tx: Transaction, update_id: int, user_id: int, language_code: str | None, now: datetime,
               work: Callable[[], IntakeResult]) -> IntakeResult:

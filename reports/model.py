@@ -208,3 +208,4 @@ class Delivery:
     last_error: str | None
     progress: int = 0  # messages of this delivery already sent (a retry starts after them)
     purpose: Purpose = FORWARD  # what it carries (reports.purpose)
+    created_at: datetime | None = None  # when it was queued

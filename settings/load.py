@@ -25,6 +25,7 @@ from settings.model import (
     ModeratorChatSettings,
     ModeratorSettings,
     OcrSettings,
+    OperationsSettings,
     Settings,
     SummarySettings,
     TelegramSettings,
@@ -290,6 +291,15 @@ def _ocr(table: _Table) -> OcrSettings:
     return ocr
 
 
+def _operations(table: _Table) -> OperationsSettings:
+    port = table.get("port", int, None)
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"{table.key('port')}: {port} is not a TCP port (1-65535)")
+    operations = OperationsSettings(port=port, listen=table.text("listen", OperationsSettings.listen))
+    table.finish()
+    return operations
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -347,6 +357,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     intake = _intake(root.table("intake"))
     summaries = _summaries(root.table("summaries"))
     ocr = _ocr(root.table("ocr"))
+    operations = _operations(root.table("operations"))
 
     logging_table = root.table("logging")
     log_level = logging_table.text("level", "INFO").upper()
@@ -381,6 +392,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         intake=intake,
         summaries=summaries,
         ocr=ocr,
+        operations=operations,
         log_level=log_level,
     )
 

@@ -132,6 +132,14 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class OperationsSettings:
+    """``/metrics``, ``/healthz`` and ``/readyz`` for the deployment's monitoring (``[operations]``)."""
+
+    port: int | None = None  # None: not served
+    listen: str = "127.0.0.1"
+
+
+@dataclass(frozen=True)
 class SummarySettings:
     """When the weekly summaries go out: ``weekday`` (0 = Monday) at ``at`` in each country's own
     time zone; the regional summary at the same local time in ``regional_time_zone``."""
@@ -155,6 +163,7 @@ class Settings:
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     summaries: SummarySettings = field(default_factory=SummarySettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
     log_level: str = "INFO"
 
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:

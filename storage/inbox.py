@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.codec import to_text
+from storage.codec import from_text, to_text
 from storage.database import Database, Transaction
 
 PENDING, DONE, SKIPPED, ABANDONED = "pending", "done", "skipped", "abandoned"
@@ -83,6 +83,11 @@ class Inbox:
         """Drop handled rows received before ``moment`` (Telegram redelivers for a day at most)."""
         return await self.database.run(lambda tx: tx.execute(
             "DELETE FROM inbox WHERE received_at < ? AND state <> ?", (to_text(moment), PENDING)))
+
+    async def oldest_pending(self) -> datetime | None:
+        """When the oldest update still to be handled arrived."""
+        row = await self.database.fetch_one("SELECT MIN(received_at) AS at FROM inbox WHERE state = ?", (PENDING,))
+        return from_text(row["at"]) if row and row["at"] else None
 
     async def counts(self) -> dict[str, int]:
         rows = await self.database.fetch_all("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")

@@ -24,7 +24,7 @@ def _delivery(row: Row) -> Delivery:
         id=row["id"], report_id=row["report_id"], contact_name=row["contact_name"], channel=row["channel"],
         target=row["target"], language=row["language"], state=row["state"], attempts=row["attempts"],
         next_attempt_at=from_text(row["next_attempt_at"]), last_error=row["last_error"], progress=row["progress"],
-        purpose=parse_purpose(row["purpose"]),
+        purpose=parse_purpose(row["purpose"]), created_at=from_text(row["created_at"]),
     )
 
 
@@ -176,6 +176,12 @@ class Outbox:
         rows = await self.database.fetch_all(
             "SELECT * FROM deliveries WHERE state = ? ORDER BY id DESC LIMIT ?", (FAILED, limit))
         return [_delivery(row) for row in rows]
+
+    async def oldest_pending(self) -> datetime | None:
+        """When the longest-waiting pending delivery was queued."""
+        row = await self.database.fetch_one("SELECT MIN(created_at) AS at FROM deliveries WHERE state = ?",
+                                            (PENDING,))
+        return from_text(row["at"]) if row and row["at"] else None
 
     async def counts(self) -> dict[str, int]:
         rows = await self.database.fetch_all("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
