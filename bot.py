@@ -50,7 +50,7 @@ from reports.learned import LearnedClassifier
 from reports.screenshots import ScreenshotReading, make_reader
 from routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK, summary_recipients
 from settings import REGIONAL, ConfigError, Settings, load_settings
-from settings.log import OneLineNonJson, TokenRedactor, install
+from settings.log import JsonLines, OneLineNonJson, TokenRedactor, install
 from storage import Database, Outbox, ReportStore
 from storage.exports import ExportStore
 from storage.inbox import Inbox
@@ -266,10 +266,13 @@ async def running(application: HarmlineApplication, *, poll_timeout: int = 1) ->
         yield
 
 
-def configure_logging(level: str, token: str | None = None) -> None:
-    """One format on stderr; ``token`` (and any bot token in a Bot API URL) masked in every line,
-    whichever library logs it (settings/log.py)."""
+def configure_logging(level: str, token: str | None = None, log_format: str = "text") -> None:
+    """One format on stderr (a readable line, or JSON lines); ``token`` (and any bot token in a Bot
+    API URL) masked in every line, whichever library logs it (settings/log.py)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonLines())
     # httpx logs every request's URL, which carries the token: masked anyway, and too chatty at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -296,7 +299,7 @@ def _load(path: str, *, existing_database: bool = False) -> Settings:
 
 def command_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
-    configure_logging(settings.log_level, settings.telegram.token)
+    configure_logging(settings.log_level, settings.telegram.token, settings.log_format)
     try:
         # Loading the classifier takes a moment; Ctrl-C meanwhile is a stop, not a crash.
         application = build_application(settings)

@@ -363,6 +363,9 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     log_level = logging_table.text("level", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"logging.level: {log_level!r} must be DEBUG, INFO, WARNING or ERROR")
+    log_format = logging_table.text("format", "text")
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"logging.format: {log_format!r} must be \"text\" or \"json\"")
     logging_table.finish()
     root.finish()
 
@@ -394,6 +397,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         ocr=ocr,
         operations=operations,
         log_level=log_level,
+        log_format=log_format,
     )
 
 

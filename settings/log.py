@@ -10,11 +10,13 @@ are applied), its exception text and its stack so that neither the configured to
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import quote
 
@@ -96,6 +98,26 @@ class OneLineNonJson(logging.Filter):
             record.msg, record.args = "The server's answer is not JSON: %s", (answer[:200],)
             record.exc_info, record.exc_text = None, None
         return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line (``[logging] format = "json"``), for log collectors: time (UTC,
+    ISO 8601), level, logger, message and, when there is one, the exception's text. The message is
+    the already-masked one (the token filter runs before any formatter); harmline's own messages
+    name references, never a reporter."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
 
 
 def install(redactor: TokenRedactor, loggers: Iterable[logging.Logger] = ()) -> None:

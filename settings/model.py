@@ -165,6 +165,7 @@ class Settings:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     operations: OperationsSettings = field(default_factory=OperationsSettings)
     log_level: str = "INFO"
+    log_format: str = "text"  # "text" (one readable line) or "json" (one JSON object per line)
 
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:
         return tuple(c for c in self.contacts if c.country == country)

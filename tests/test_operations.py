@@ -75,3 +75,8 @@ async def test_readiness_says_not_ready_when_the_database_is_gone(local: LocalDe
 def test_a_bad_port_names_the_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"operations\.port: 70000 is not a TCP port"):
         parse_settings(config(str(tmp_path / "h.db"), operations={"port": 70000}))
+
+
+def test_a_bad_log_format_names_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r'logging\.format: .xml. must be "text" or "json"'):
+        parse_settings(config(str(tmp_path / "h.db"), logging={"format": "xml"}))

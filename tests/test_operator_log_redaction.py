@@ -4,6 +4,7 @@ message, not in a Bot API URL in httpx's or an exception's text, not as a format
 from __future__ import annotations
 
 import io
+import json
 import logging
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from telegram.error import InvalidToken, NetworkError
 
-from settings.log import TokenRedactor, install
+from settings.log import JsonLines, TokenRedactor, install
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7412589630:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw7"  # the shape of a real token (35-character secret)
@@ -129,3 +130,28 @@ def test_configure_logging_masks_every_line_of_the_process(tmp_path: Path) -> No
                      "BaseRequest: The server's answer is not JSON: <html> <h1>502</h1> </html>"):
         assert expected in output, output
     assert "JSONDecodeError" not in output  # that record stays one line
+
+
+def test_json_lines_are_one_object_per_line_with_the_token_masked() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TokenRedactor([TOKEN]))
+    handler.setFormatter(JsonLines())
+    logger = logging.getLogger("harmline.test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("getUpdates failed: https://api.telegram.org/bot%s/getUpdates", TOKEN)
+        try:
+            raise NetworkError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getMe\nsecond line")
+        except NetworkError:
+            logger.exception("starting")
+    finally:
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2  # a traceback stays inside its line
+    first, second = (json.loads(line) for line in lines)
+    assert first["level"] == "WARNING" and first["logger"] == "harmline.test.json"
+    assert first["message"] == f"getUpdates failed: https://api.telegram.org/bot{BOT_ID}:***/getUpdates"
+    assert second["message"] == "starting" and "NetworkError" in second["exception"]
+    assert SECRET not in stream.getvalue()
