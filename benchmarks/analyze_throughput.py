@@ -1,7 +1,7 @@
 """`harmline analyze` throughput: lines per second through the real command on one core.
 
 Feeds N JSON lines (the labelled texts of tests/data/language_eval.jsonl, repeated, half with a
-country) to ``python bot.py analyze`` in a subprocess pinned to one CPU, and in the same run
+country) to ``python -m harmline analyze`` in a subprocess pinned to one CPU, and in the same run
 measures a floor: a subprocess that only reads, parses and writes the same JSON lines. Then the
 time of each step per line, in-process. Start-up (imports, loading the models) is timed apart.
 
@@ -56,8 +56,8 @@ def timed_run(command: list[str], source: Path) -> float:
 
 
 def in_process_breakdown(source: Path, sample: int = 3000) -> dict[str, float]:
-    from bot import build_reading
-    from reports.indicators import extract_indicators
+    from harmline.bot import build_reading
+    from harmline.reports.indicators import extract_indicators
 
     detector, classifier = build_reading()
     items = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()[:sample]]
@@ -86,7 +86,7 @@ def main() -> None:
         source, empty = Path(tmp) / "input.jsonl", Path(tmp) / "empty.jsonl"
         make_input(source, args.lines)
         empty.write_text("", encoding="utf-8")
-        analyze = [sys.executable, str(ROOT / "bot.py"), "analyze"]
+        analyze = [sys.executable, "-m", "harmline", "analyze"]
         startup = min(timed_run(analyze, empty) for _ in range(3))
         total = timed_run(analyze, source)
         floor = timed_run([sys.executable, "-c", FLOOR], source)

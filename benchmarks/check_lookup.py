@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storage import Database, ReportStore  # noqa: E402
+from harmline.storage import Database, ReportStore  # noqa: E402
 
 GOAL_MS = 5.0
 HOT, HOT_REPORTS = 20, 2000

@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reports.classify import Classifier, KeywordClassifier  # noqa: E402
-from reports.language import LayeredLanguageDetector  # noqa: E402
-from reports.learned import LearnedClassifier, read  # noqa: E402
-from reports.train_classifier import (  # noqa: E402
+from harmline.reports.classify import Classifier, KeywordClassifier  # noqa: E402
+from harmline.reports.language import LayeredLanguageDetector  # noqa: E402
+from harmline.reports.learned import LearnedClassifier, read  # noqa: E402
+from harmline.reports.train_classifier import (  # noqa: E402
     EVAL,
     SEED,
     Row,

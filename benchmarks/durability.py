@@ -1,7 +1,7 @@
 """Durability: what survives SIGKILLs under load, and what durable intake costs in reports/s.
 
 Part 1, crashes (the crash test's scenario, tests/crash_support.py): the real bot
-(``python bot.py run --config F``, a subprocess) against the fake Bot API server on 127.0.0.1;
+(``python -m harmline run --config F``, a subprocess) against the fake Bot API server on 127.0.0.1;
 citizens report concurrently (send a text with a unique marker, wait for the acknowledgement
 however long the bot is down, press "Send now", wait for the report to close, think, again); the
 bot is SIGKILLed N times at random points (a quarter while it starts, the others 0.3-1.8 s into
@@ -54,6 +54,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from harmline.bot import build_application  # noqa: E402
+from harmline.handlers.context import HarmlineApplication  # noqa: E402
+from harmline.handlers.ordering import MAX_CONCURRENT_UPDATES, PerChatOrderedProcessor  # noqa: E402
+from harmline.settings import parse_settings  # noqa: E402
+
 from benchmarks.ingest import (  # noqa: E402
     OfflineRequest,
     make_updates,
@@ -62,10 +67,6 @@ from benchmarks.ingest import (  # noqa: E402
     quiet_gc,
     settings_document,
 )
-from bot import build_application  # noqa: E402
-from handlers.context import HarmlineApplication  # noqa: E402
-from handlers.ordering import MAX_CONCURRENT_UPDATES, PerChatOrderedProcessor  # noqa: E402
-from settings import parse_settings  # noqa: E402
 from tests.crash_support import CrashRun, KillPlan, crash_scenario  # noqa: E402
 
 BATCH = 100  # getUpdates hands over at most 100 updates at a time

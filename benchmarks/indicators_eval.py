@@ -21,7 +21,7 @@ import phonenumbers
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reports.indicators import extract_indicators, refang  # noqa: E402
+from harmline.reports.indicators import extract_indicators, refang  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "indicators_eval.jsonl"
 TYPES = ("phone", "url", "email", "bank_account", "ewallet", "crypto_wallet", "social_handle")

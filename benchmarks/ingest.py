@@ -63,16 +63,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import reports.intake  # noqa: E402
-from bot import build_application  # noqa: E402
-from handlers.context import HarmlineApplication  # noqa: E402
-from handlers.ordering import MAX_CONCURRENT_UPDATES  # noqa: E402
-from reports.classify import Classification, Classifier, KeywordClassifier  # noqa: E402
-from reports.indicators import extract_indicators  # noqa: E402
-from reports.language import Detection, LanguageDetector, LayeredLanguageDetector  # noqa: E402
-from reports.model import Indicator  # noqa: E402
-from settings import parse_settings  # noqa: E402
-from storage.migrations import MIGRATIONS  # noqa: E402
+from harmline.bot import build_application  # noqa: E402
+from harmline.handlers.context import HarmlineApplication  # noqa: E402
+from harmline.handlers.ordering import MAX_CONCURRENT_UPDATES  # noqa: E402
+from harmline.reports import intake as intake_module  # noqa: E402
+from harmline.reports.classify import Classification, Classifier, KeywordClassifier  # noqa: E402
+from harmline.reports.indicators import extract_indicators  # noqa: E402
+from harmline.reports.language import Detection, LanguageDetector, LayeredLanguageDetector  # noqa: E402
+from harmline.reports.model import Indicator  # noqa: E402
+from harmline.settings import parse_settings  # noqa: E402
+from harmline.storage.migrations import MIGRATIONS  # noqa: E402
 
 GOAL_PER_SECOND = 1_000
 TOKEN = "123456:BENCHMARK-TOKEN"
@@ -399,8 +399,8 @@ def _instrument(application: HarmlineApplication, run: HarmlineRun) -> list[Call
     intake.receive = timings.wrap_async("intake transaction", intake.receive)  # type: ignore[method-assign]
     intake.set_followup_message = timings.wrap_async(  # type: ignore[method-assign]
         "follow-up id transaction", intake.set_followup_message)
-    original_extract = reports.intake.extract_indicators  # type: ignore[attr-defined]
-    reports.intake.extract_indicators = timings.wrap(  # type: ignore[attr-defined]
+    original_extract = intake_module.extract_indicators  # type: ignore[attr-defined]
+    intake_module.extract_indicators = timings.wrap(  # type: ignore[attr-defined]
         "indicator extraction", original_extract)
     original_send = ExtBot.send_message
     ExtBot.send_message = timings.wrap_async(  # type: ignore[method-assign]
@@ -430,7 +430,7 @@ def _instrument(application: HarmlineApplication, run: HarmlineRun) -> list[Call
     run.request.on_send_message = check_ack
 
     def undo_extract() -> None:
-        reports.intake.extract_indicators = original_extract  # type: ignore[attr-defined]
+        intake_module.extract_indicators = original_extract  # type: ignore[attr-defined]
 
     def undo_send() -> None:
         ExtBot.send_message = original_send  # type: ignore[method-assign]

@@ -33,7 +33,7 @@ Detect = Callable[[str], str]
 
 
 def harmline() -> Detect:
-    from reports.language import LayeredLanguageDetector
+    from harmline.reports.language import LayeredLanguageDetector
 
     detector = LayeredLanguageDetector()
     return lambda text: detector.detect(text).language

@@ -48,12 +48,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from moderation.roles import Roster  # noqa: E402
-from moderation.service import Moderation  # noqa: E402
-from settings.model import ModeratorSettings, Settings, TelegramSettings  # noqa: E402
-from storage import Database, Outbox, ReportStore  # noqa: E402
-from storage.migrations import MIGRATIONS  # noqa: E402
-from storage.moderation import _ITEM_COLUMNS, ModerationStore  # noqa: E402
+from harmline.moderation.roles import Roster  # noqa: E402
+from harmline.moderation.service import Moderation  # noqa: E402
+from harmline.settings.model import ModeratorSettings, Settings, TelegramSettings  # noqa: E402
+from harmline.storage import Database, Outbox, ReportStore  # noqa: E402
+from harmline.storage.migrations import MIGRATIONS  # noqa: E402
+from harmline.storage.moderation import _ITEM_COLUMNS, ModerationStore  # noqa: E402
 
 GOAL_MS = 50.0
 GENERATOR = 1  # bump when the generated data changes: a cached file of another version is rebuilt

@@ -35,14 +35,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ocr import ImageReading, ScreenshotReader  # noqa: E402
-from ocr.engine import Engine  # noqa: E402
-from ocr.image import for_text, load  # noqa: E402
-from ocr.models import MODELS, installed  # noqa: E402
-from reports.indicators import extract_indicators, indicators_read  # noqa: E402
-from reports.language import LayeredLanguageDetector  # noqa: E402
-from reports.learned import LearnedClassifier  # noqa: E402
-from routing import home_country  # noqa: E402
+from harmline.ocr import ImageReading, ScreenshotReader  # noqa: E402
+from harmline.ocr.engine import Engine  # noqa: E402
+from harmline.ocr.image import for_text, load  # noqa: E402
+from harmline.ocr.models import MODELS, installed  # noqa: E402
+from harmline.reports.indicators import extract_indicators, indicators_read  # noqa: E402
+from harmline.reports.language import LayeredLanguageDetector  # noqa: E402
+from harmline.reports.learned import LearnedClassifier  # noqa: E402
+from harmline.routing import home_country  # noqa: E402
 
 # The goal groups: Latin script, Thai, Chinese; then the rest.
 _SCRIPTS = {"Latin": ("en", "ms", "id", "fil", "tet", "pt", "vi"), "Thai": ("th",), "Chin.": ("zh",),

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from i18n import Catalogs, Gettext
-from i18n.labels import (
+from harmline.i18n import Catalogs, Gettext
+from harmline.i18n.labels import (
     CATEGORY_LABELS,
     FOUND_IN_LABELS,
     INDICATOR_LABELS,
@@ -20,10 +20,10 @@ from i18n.labels import (
     country_name,
     language_name,
 )
-from reports.explanation import certainty, describe
-from reports.indicators import defang
-from reports.model import Report, ReportStatus
-from reports.repeats import IndicatorHistory
+from harmline.reports.explanation import certainty, describe
+from harmline.reports.indicators import defang
+from harmline.reports.model import Report, ReportStatus
+from harmline.reports.repeats import IndicatorHistory
 
 MESSAGE_LIMIT = 4096
 # Room left for the header lines, measured in UTF-16 units as Telegram counts them.

@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
+from harmline.channels.card import render_card
+from harmline.channels.telegram_chat import TelegramChatChannel
+from harmline.handlers.keyboards import moderation_keyboard
+from harmline.i18n import Catalogs
+from harmline.reports.model import Delivery, Report
+from harmline.reports.purpose import Card
 from telegram import Bot
 from telegram.constants import ParseMode
-
-from channels.card import render_card
-from channels.telegram_chat import TelegramChatChannel
-from handlers.keyboards import moderation_keyboard
-from i18n import Catalogs
-from reports.model import Delivery, Report
-from reports.purpose import Card
 
 # (report id, chat id, message id, card language, forum topic) of a card just sent.
 CardSent = Callable[[int, int, int, str, int | None], Awaitable[None]]

@@ -20,14 +20,13 @@ import json
 from typing import Any
 
 import httpx
-
-from delivery.channel import Attempt, DeliveryFailed
-from i18n import Catalogs
-from i18n.labels import CATEGORY_LABELS
-from reports.indicators import defang
-from reports.model import Delivery, Report
-from settings.model import ContactSettings
-from storage.codec import to_text
+from harmline.delivery.channel import Attempt, DeliveryFailed
+from harmline.i18n import Catalogs
+from harmline.i18n.labels import CATEGORY_LABELS
+from harmline.reports.indicators import defang
+from harmline.reports.model import Delivery, Report
+from harmline.settings.model import ContactSettings
+from harmline.storage.codec import to_text
 
 SIGNATURE_HEADER = "X-Harmline-Signature"
 # 4xx answers that may pass: Request Timeout, Conflict (a concurrent request), Too Early, Too Many Requests.

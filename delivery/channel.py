@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
-from reports.model import Delivery, Report
+from harmline.reports.model import Delivery, Report
 
 
 class DeliveryFailed(Exception):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from routing import SUMMARY, TELEGRAM, WEBHOOK, Recipient, recipients_for, summary_recipients
-from settings import Settings
-from storage.outbox import OutboxEntry, Requeue
-from summaries.schedule import summary_of
+from harmline.routing import SUMMARY, TELEGRAM, WEBHOOK, Recipient, recipients_for, summary_recipients
+from harmline.settings import Settings
+from harmline.storage.outbox import OutboxEntry, Requeue
+from harmline.summaries.schedule import summary_of
 
 
 @dataclass(frozen=True)

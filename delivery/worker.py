@@ -30,11 +30,11 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import partial
 
-from delivery.channel import Attempt, Channel, DeliveryFailed, StandaloneChannel
-from operations.metrics import Metrics
-from reports.model import Delivery
-from settings.model import DeliverySettings
-from storage import Outbox, ReportStore, Transaction
+from harmline.delivery.channel import Attempt, Channel, DeliveryFailed, StandaloneChannel
+from harmline.operations.metrics import Metrics
+from harmline.reports.model import Delivery
+from harmline.settings.model import DeliverySettings
+from harmline.storage import Outbox, ReportStore, Transaction
 
 log = logging.getLogger(__name__)
 AfterDelivery = Callable[[Transaction, Delivery, datetime], None]

@@ -1,5 +1,5 @@
 """``harmline demo`` and the loopback deployment it shares with the end-to-end tests."""
 
-from demo.scenario import run_demo
+from harmline.demo.scenario import run_demo
 
 __all__ = ["run_demo"]

@@ -9,11 +9,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from bot import build_application, running
-from botapi_server import BotApiServer, WebhookReceiver
-from handlers.context import HarmlineApplication, Services
-from reports.intake import utc_now
-from settings import Settings, parse_settings
+from harmline.bot import build_application, running
+from harmline.demo.botapi_server import BotApiServer, WebhookReceiver
+from harmline.handlers.context import HarmlineApplication, Services
+from harmline.reports.intake import utc_now
+from harmline.settings import Settings, parse_settings
 
 CONTACT_CHAT_ID = -1001234500001
 WEBHOOK_SECRET = "demo-webhook-secret"

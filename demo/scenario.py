@@ -13,10 +13,10 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from botapi_server import FakeUser, SentMessage
-from demo.environment import LocalDeployment
-from summaries.files import write_files
-from summaries.week import Week
+from harmline.demo.botapi_server import FakeUser, SentMessage
+from harmline.demo.environment import LocalDeployment
+from harmline.summaries.files import write_files
+from harmline.summaries.week import Week
 
 COUNTRIES = ["MY", "ID", "TH", "VN", "PH", "KH", "LA", "MM", "TL"]
 CONTACTS = [

@@ -6,8 +6,8 @@ import io
 from collections.abc import AsyncIterable
 from typing import BinaryIO, Protocol
 
-from exports import csv_export, jsonl
-from exports.record import ExportedIndicator, ExportedReport
+from harmline.exports import csv_export, jsonl
+from harmline.exports.record import ExportedIndicator, ExportedReport
 
 # Each format with the encoding its file must have (see each module; JSON is UTF-8 without a BOM).
 FORMATS = {"csv": csv_export.ENCODING, "jsonl": jsonl.ENCODING, "stix": "utf-8"}
@@ -49,7 +49,7 @@ def _writer(format: str, handle: io.TextIOWrapper, producer: str, tlp: str) -> R
         return jsonl.JsonLinesWriter(handle)
     # Imported here: stix2 takes a third of a second to import, and the bot (weekly summaries'
     # CSV) imports this package without ever writing STIX.
-    from exports.stix import StixWriter
+    from harmline.exports.stix import StixWriter
 
     return StixWriter(handle, producer=producer, tlp=tlp)
 

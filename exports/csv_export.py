@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from exports.record import ExportedReport
-from exports.text import iso_utc, plain_amount, readable
+from harmline.exports.record import ExportedReport
+from harmline.exports.text import iso_utc, plain_amount, readable
 
 ENCODING = "utf-8-sig"
 COLUMNS = (

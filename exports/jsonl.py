@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from exports.record import ExportedIndicator, ExportedReport
-from exports.text import defanged, iso_utc, plain_amount
+from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.exports.text import defanged, iso_utc, plain_amount
 
 ENCODING = "utf-8"
 

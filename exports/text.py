@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from exports.record import ExportedIndicator
-from reports.indicators import defang
+from harmline.exports.record import ExportedIndicator
+from harmline.reports.indicators import defang
 
 
 def iso_utc(moment: datetime | None) -> str | None:

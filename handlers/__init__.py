@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from harmline.handlers import citizen, jobs, moderator_commands
+from harmline.handlers.buttons import on_button
+from harmline.handlers.check import on_check
+from harmline.handlers.context import HarmlineApplication
+from harmline.handlers.errors import on_error
+from harmline.handlers.language import on_language_command
+from harmline.handlers.reporting import on_report_message
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
-
-from handlers import citizen, jobs, moderator_commands
-from handlers.buttons import on_button
-from handlers.check import on_check
-from handlers.context import HarmlineApplication
-from handlers.errors import on_error
-from handlers.language import on_language_command
-from handlers.reporting import on_report_message
 
 CLOSE_EXPIRED_EVERY_SECONDS = 5.0
 # How often the outbox and inbox gauges of /metrics are read from the database.

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from harmline.handlers import callback_data
+from harmline.handlers.callbacks import answer
+from harmline.handlers.check import on_check_report
+from harmline.handlers.citizen import on_erase_confirmed
+from harmline.handlers.context import HarmlineContext
+from harmline.handlers.language import on_language_chosen, user_language
+from harmline.handlers.moderation import on_find_page, on_moderator_button, on_queue_page
+from harmline.handlers.reporting import show_next
+from harmline.reports.intake import IntakeResult, Outcome
+from harmline.reports.model import ReportStatus
 from telegram import Update
-
-from handlers import callback_data
-from handlers.callbacks import answer
-from handlers.check import on_check_report
-from handlers.citizen import on_erase_confirmed
-from handlers.context import HarmlineContext
-from handlers.language import on_language_chosen, user_language
-from handlers.moderation import on_find_page, on_moderator_button, on_queue_page
-from handlers.reporting import show_next
-from reports.intake import IntakeResult, Outcome
-from reports.model import ReportStatus
 
 log = logging.getLogger(__name__)
 

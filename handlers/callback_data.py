@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from i18n import LANGUAGES
-from i18n.labels import QUESTIONS
-from reports.model import Category, FollowUpStep, Platform
-from reports.reference import REFERENCE_PATTERN
-from settings.model import ASEAN_COUNTRIES
+from harmline.i18n import LANGUAGES
+from harmline.i18n.labels import QUESTIONS
+from harmline.reports.model import Category, FollowUpStep, Platform
+from harmline.reports.reference import REFERENCE_PATTERN
+from harmline.settings.model import ASEAN_COUNTRIES
 
 VERSION = "v1"
 SKIP = "-"

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from html import escape
 
+from harmline.handlers import callback_data
+from harmline.handlers.callbacks import answer
+from harmline.handlers.context import HarmlineContext
+from harmline.handlers.language import user_language
+from harmline.i18n import Gettext
+from harmline.i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS
+from harmline.reports.indicators import defang
+from harmline.reports.model import Category, Indicator
+from harmline.reports.repeats import IndicatorHistory, lookup_candidates
+from harmline.routing import guess_country
 from telegram import Update
 from telegram.constants import ParseMode
-
-from handlers import callback_data
-from handlers.callbacks import answer
-from handlers.context import HarmlineContext
-from handlers.language import user_language
-from i18n import Gettext
-from i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS
-from reports.indicators import defang
-from reports.model import Category, Indicator
-from reports.repeats import IndicatorHistory, lookup_candidates
-from routing import guess_country
 
 MAX_CHECKED = 3
 

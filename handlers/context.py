@@ -6,21 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from harmline.delivery import OutboxWorker
+from harmline.i18n import Catalogs, Gettext
+from harmline.moderation import Roster
+from harmline.moderation.service import Moderation
+from harmline.operations import Metrics, OperationsServer
+from harmline.reports.intake import Intake
+from harmline.reports.screenshots import ScreenshotReading
+from harmline.settings import Settings
+from harmline.storage import Database, Outbox, ReportStore
+from harmline.storage.inbox import Inbox
+from harmline.summaries.service import Summaries
+from harmline.updates.client import TelegramClient
+from harmline.updates.feed import UpdateFeed
 from telegram.ext import Application, CallbackContext, ExtBot
-
-from delivery import OutboxWorker
-from i18n import Catalogs, Gettext
-from moderation import Roster
-from moderation.service import Moderation
-from operations import Metrics, OperationsServer
-from reports.intake import Intake
-from reports.screenshots import ScreenshotReading
-from settings import Settings
-from storage import Database, Outbox, ReportStore
-from storage.inbox import Inbox
-from summaries.service import Summaries
-from updates.client import TelegramClient
-from updates.feed import UpdateFeed
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
+from harmline.reports.model import Attachment, IncomingMessage, Origin
 from telegram import (
     Message,
     MessageOrigin,
@@ -13,8 +14,6 @@ from telegram import (
     MessageOriginHiddenUser,
     MessageOriginUser,
 )
-
-from reports.model import Attachment, IncomingMessage, Origin
 
 
 def origin_of(origin: MessageOrigin | None) -> Origin | None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from harmline.handlers.context import HarmlineContext, Services
+from harmline.handlers.reporting import edit_followup
 from telegram.error import Forbidden
-
-from handlers.context import HarmlineContext, Services
-from handlers.reporting import edit_followup
 
 log = logging.getLogger(__name__)
 # Telegram redelivers an unacknowledged update for at most a day; keep ids a week to be safe.

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from harmline.handlers import callback_data
+from harmline.handlers.callbacks import answer, edit_or_send
+from harmline.handlers.context import HarmlineContext
+from harmline.handlers.keyboards import language_keyboard
+from harmline.i18n import LANGUAGES
+from harmline.reports.intake import reply_language
 from telegram import Update
-
-from handlers import callback_data
-from handlers.callbacks import answer, edit_or_send
-from handlers.context import HarmlineContext
-from handlers.keyboards import language_keyboard
-from i18n import LANGUAGES
-from reports.intake import reply_language
 
 
 async def user_language(update: Update, context: HarmlineContext) -> str:

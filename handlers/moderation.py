@@ -11,23 +11,22 @@ from __future__ import annotations
 import logging
 from html import escape
 
+from harmline.channels.card import render_card
+from harmline.handlers import callback_data
+from harmline.handlers.callbacks import answer, cannot_edit, not_modified
+from harmline.handlers.context import HarmlineContext
+from harmline.handlers.keyboards import category_menu, merge_menu, moderation_keyboard, question_menu
+from harmline.handlers.language import user_language
+from harmline.handlers.moderator_lists import render_history, show_find_page, show_queue_page
+from harmline.i18n import Gettext
+from harmline.i18n.labels import STATUS_LABELS
+from harmline.moderation.decisions import Action
+from harmline.moderation.service import Moderator, Ruling, Verdict
+from harmline.reports.model import Report
+from harmline.reports.purpose import FORWARD
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-
-from channels.card import render_card
-from handlers import callback_data
-from handlers.callbacks import answer, cannot_edit, not_modified
-from handlers.context import HarmlineContext
-from handlers.keyboards import category_menu, merge_menu, moderation_keyboard, question_menu
-from handlers.language import user_language
-from handlers.moderator_lists import render_history, show_find_page, show_queue_page
-from i18n import Gettext
-from i18n.labels import STATUS_LABELS
-from moderation.decisions import Action
-from moderation.service import Moderator, Ruling, Verdict
-from reports.model import Report
-from reports.purpose import FORWARD
 
 log = logging.getLogger(__name__)
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from html import escape
 
+from harmline.channels.card import age, truncate
+from harmline.handlers import callback_data
+from harmline.handlers.callbacks import edit_or_send
+from harmline.handlers.context import HarmlineContext
+from harmline.handlers.keyboards import list_keyboard
+from harmline.i18n import Gettext
+from harmline.i18n.labels import CATEGORY_LABELS, STATUS_LABELS, language_name
+from harmline.moderation.service import Moderator
+from harmline.reports.indicators import defang
+from harmline.reports.model import ReportStatus
+from harmline.storage.moderation import SEARCH_COUNT_CAP, AuditEntry, Page
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-
-from channels.card import age, truncate
-from handlers import callback_data
-from handlers.callbacks import edit_or_send
-from handlers.context import HarmlineContext
-from handlers.keyboards import list_keyboard
-from i18n import Gettext
-from i18n.labels import CATEGORY_LABELS, STATUS_LABELS, language_name
-from moderation.service import Moderator
-from reports.indicators import defang
-from reports.model import ReportStatus
-from storage.moderation import SEARCH_COUNT_CAP, AuditEntry, Page
 
 PAGE_SIZE = 5
 

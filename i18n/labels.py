@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
-
-from reports.model import Category, Platform, ReportStatus
+from harmline.reports.model import Category, Platform, ReportStatus
 
 
 def N_(message: str) -> str:

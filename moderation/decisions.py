@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from reports.model import ReportStatus
+from harmline.reports.model import ReportStatus
 
 
 class Action(StrEnum):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reports.model import Delivery, Report, ReportStatus
-from reports.purpose import FORWARD, Notice
-from routing import citizen_of
-from storage import Outbox, ReportStore, Transaction
-from storage.outbox import DELIVERED, PENDING
+from harmline.reports.model import Delivery, Report, ReportStatus
+from harmline.reports.purpose import FORWARD, Notice
+from harmline.routing import citizen_of
+from harmline.storage import Outbox, ReportStore, Transaction
+from harmline.storage.outbox import DELIVERED, PENDING
 
 CONFIRMED, FORWARDED, REJECTED, MERGED = "confirmed", "forwarded", "rejected", "merged"
 UNREADABLE = "unreadable"  # the report is only a picture, and its text could not be read

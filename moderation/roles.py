@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from settings.model import Settings
+from harmline.settings.model import Settings
 
 EVERY_COUNTRY = "*"
 

@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from i18n.labels import QUESTIONS
-from moderation import notices
-from moderation.decisions import Action, next_status
-from moderation.notices import Notices
-from moderation.roles import EVERY_COUNTRY, Grant, Roster
-from reports.indicators import extract_indicators
-from reports.model import Category, Report, ReportStatus
-from routing import recipients_for
-from settings.model import TIME_ZONES, Settings
-from storage import Database, Outbox, ReportStore, Transaction
-from storage.moderation import CountryFigures, ModerationStore, Page
+from harmline.i18n.labels import QUESTIONS
+from harmline.moderation import notices
+from harmline.moderation.decisions import Action, next_status
+from harmline.moderation.notices import Notices
+from harmline.moderation.roles import EVERY_COUNTRY, Grant, Roster
+from harmline.reports.indicators import extract_indicators
+from harmline.reports.model import Category, Report, ReportStatus
+from harmline.routing import recipients_for
+from harmline.settings.model import TIME_ZONES, Settings
+from harmline.storage import Database, Outbox, ReportStore, Transaction
+from harmline.storage.moderation import CountryFigures, ModerationStore, Page
 
 MIN_SEARCH_LENGTH = 3  # the full-text index is of character trigrams
 MAX_SEARCH_LENGTH = 200

@@ -3,7 +3,7 @@
 Domain code with no Telegram and no storage: bytes in, :class:`ocr.reader.ImageReading` out.
 """
 
-from ocr.image import UnreadableImage
-from ocr.reader import ImageReading, ScreenshotReader
+from harmline.ocr.image import UnreadableImage
+from harmline.ocr.reader import ImageReading, ScreenshotReader
 
 __all__ = ["ImageReading", "ScreenshotReader", "UnreadableImage"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from ocr.scripts import VIETNAMESE_LETTERS, script_shares
+from harmline.ocr.scripts import VIETNAMESE_LETTERS, script_shares
 
 TESSDATA = Path(__file__).parent / "tessdata"
 

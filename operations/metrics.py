@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from harmline.reports.model import Delivery
+from harmline.reports.purpose import Card, Forward, Notice, Purpose
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-
-from reports.model import Delivery
-from reports.purpose import Card, Forward, Notice, Purpose
 
 
 def purpose_kind(purpose: Purpose) -> str:

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from reports.classify import Classifier
-from reports.indicators import extract_indicators
-from reports.language import LanguageDetector
-from routing import home_country
-from settings.model import ASEAN_COUNTRIES
+from harmline.reports.classify import Classifier
+from harmline.reports.indicators import extract_indicators
+from harmline.reports.language import LanguageDetector
+from harmline.routing import home_country
+from harmline.settings.model import ASEAN_COUNTRIES
 
 
 class BadLine(ValueError):

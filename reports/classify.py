@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from reports.model import Category, Explanation
+from harmline.reports.model import Category, Explanation
 
 # Terms per category in the region's languages. Latin-script terms match whole words;
 # Thai has no spaces between words, so its terms match anywhere.

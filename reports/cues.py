@@ -20,8 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick
-
-from reports.indicators import is_shortener, registrable_domain
+from harmline.reports.indicators import is_shortener, registrable_domain
 
 
 def N_(message: str) -> str:

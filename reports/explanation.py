@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reports.cues import CUES
-from reports.model import Category, Explanation
+from harmline.reports.cues import CUES
+from harmline.reports.model import Category, Explanation
 
 Gettext = Callable[[str], str]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from reports.model import FollowUpStep, Report, ReportStatus
+from harmline.reports.model import FollowUpStep, Report, ReportStatus
 
 
 def steps(countries: tuple[str, ...]) -> list[FollowUpStep]:

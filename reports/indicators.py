@@ -33,9 +33,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 import phonenumbers
+from harmline.reports.model import Indicator
 from publicsuffixlist import PublicSuffixList
-
-from reports.model import Indicator
 
 # --- re-fanging and defanging -------------------------------------------------------------------
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from i18n.languages import FALLBACK, LANGUAGES, negotiate
-from moderation.roles import Roster
-from operations.metrics import Metrics
-from reports.classify import Classification, Classifier
-from reports.followup import delivery_due, looks_like_amount, next_step, steps
-from reports.indicators import extract_indicators, indicators_read
-from reports.language import CONFIDENT, Detection, LanguageDetector
-from reports.model import (
+from harmline.i18n.languages import FALLBACK, LANGUAGES, negotiate
+from harmline.moderation.roles import Roster
+from harmline.operations.metrics import Metrics
+from harmline.reports.classify import Classification, Classifier
+from harmline.reports.followup import delivery_due, looks_like_amount, next_step, steps
+from harmline.reports.indicators import extract_indicators, indicators_read
+from harmline.reports.language import CONFIDENT, Detection, LanguageDetector
+from harmline.reports.model import (
     Category,
     FollowUpStep,
     IncomingMessage,
@@ -28,12 +28,12 @@ from reports.model import (
     Report,
     ReportStatus,
 )
-from reports.purpose import CARD, Card
-from reports.reference import new_reference
-from reports.similarity import compare, fingerprint
-from routing import guess_country, recipients_for, reviewers_for
-from settings.model import Settings
-from storage import Database, ImageTextStore, Outbox, ReportStore, Transaction
+from harmline.reports.purpose import CARD, Card
+from harmline.reports.reference import new_reference
+from harmline.reports.similarity import compare, fingerprint
+from harmline.routing import guess_country, recipients_for, reviewers_for
+from harmline.settings.model import Settings
+from harmline.storage import Database, ImageTextStore, Outbox, ReportStore, Transaction
 
 Clock = Callable[[], datetime]
 

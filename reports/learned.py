@@ -2,7 +2,7 @@
 
 One multinomial logistic regression decides the category (scam / illegal_gambling /
 fraudulent_content / other); a second one, consulted only for scams, decides the scam type.
-Trained by ``python -m reports.train_classifier`` (see reports/CLASSIFIER.md); the weights ship
+Trained by ``python -m harmline.reports.train_classifier`` (see reports/CLASSIFIER.md); the weights ship
 as gzipped JSON (a feature → weights map, no pickle) and inference is plain Python: a few
 hundred dictionary look-ups per report.
 
@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import stopwordsiso
-
-from reports.classify import Classification
-from reports.cues import CUES, DECORATIONS, CueMatch, find_cues, fold, is_latin, link_cues
-from reports.explanation import english_reason
-from reports.model import Category, Explanation
+from harmline.reports.classify import Classification
+from harmline.reports.cues import CUES, DECORATIONS, CueMatch, find_cues, fold, is_latin, link_cues
+from harmline.reports.explanation import english_reason
+from harmline.reports.model import Category, Explanation
 
 WEIGHTS = Path(__file__).resolve().parent / "classifier_weights.json.gz"
 FORMAT = "harmline-cue-logreg/2"

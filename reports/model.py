@@ -7,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from reports.purpose import FORWARD, Purpose
+from harmline.reports.purpose import FORWARD, Purpose
 
 if TYPE_CHECKING:
-    from reports.repeats import IndicatorHistory
+    from harmline.reports.repeats import IndicatorHistory
 
 
 class Category(StrEnum):

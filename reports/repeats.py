@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.indicators import extract_indicators
-from reports.model import Indicator
+from harmline.reports.indicators import extract_indicators
+from harmline.reports.model import Indicator
 
 _DIGITS = re.compile(r"\d")
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_.]{3,32})$")

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reports.indicators import refang
+from harmline.reports.indicators import refang
 
 SHINGLE = 5
 PERMUTATIONS = 32

@@ -1,6 +1,6 @@
 """Train the learned report classifier and write reports/classifier_weights.json.gz.
 
-    python -m reports.train_classifier [--shared ../shared/data]
+    python -m harmline.reports.train_classifier [--shared ../shared/data]
 
 Reads the public labelled datasets in ``--shared`` (see reports/CLASSIFIER.md for each source,
 its licence and how its labels map to harmline's categories), plus the project's own labelled
@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reports.learned import CUE_VALUE, FORMAT, SCAM_TYPES, WEIGHTS, normalise, read
+from harmline.reports.learned import CUE_VALUE, FORMAT, SCAM_TYPES, WEIGHTS, normalise, read
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "data" / "classify_eval.jsonl"
@@ -365,7 +365,7 @@ def fit_temperature(logits: list[list[float]], gold: list[int]) -> float:
 
 def fit(rows: list[Row], calibration: list[Row], c: float = 20.0, budget: int = 60_000) -> dict[str, Any]:
     """Train both models on ``rows`` and calibrate them on ``calibration``: the weights payload."""
-    from reports.learned import LearnedClassifier
+    from harmline.reports.learned import LearnedClassifier
 
     vocab = make_vocab(rows, min_df=2)
     print(f"vocabulary: {len(vocab)} features (document frequency ≥ 2, every cue)", file=sys.stderr)
@@ -470,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
           f"category and {len(payload['scam_type']['weights'])} scam-type features; temperatures "
           f"{payload['category']['temperature']} / {payload['scam_type']['temperature']})", file=sys.stderr)
 
-    from reports.learned import LearnedClassifier
+    from harmline.reports.learned import LearnedClassifier
 
     shipped = LearnedClassifier(args.out)
     report("shipped (pruned, plain-Python inference)", evaluation,

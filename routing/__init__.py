@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from i18n.languages import negotiate
-from moderation.roles import Roster
-from settings.model import ASEAN_COUNTRIES, REGIONAL, Settings
+from harmline.i18n.languages import negotiate
+from harmline.moderation.roles import Roster
+from harmline.settings.model import ASEAN_COUNTRIES, REGIONAL, Settings
 
 TELEGRAM, WEBHOOK = "telegram", "webhook"
 # A report's card with the moderators' buttons, in a moderators' group or a moderator's private chat.

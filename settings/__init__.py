@@ -1,7 +1,7 @@
 """Operator configuration: one TOML file, validated at start-up."""
 
-from settings.load import ConfigError, load_settings, parse_settings
-from settings.model import (
+from harmline.settings.load import ConfigError, load_settings, parse_settings
+from harmline.settings.model import (
     ASEAN_COUNTRIES,
     REGIONAL,
     ContactSettings,

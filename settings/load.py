@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from i18n.languages import LANGUAGES
-from settings.model import (
+from harmline.i18n.languages import LANGUAGES
+from harmline.settings.model import (
     ASEAN_COUNTRIES,
     ContactSettings,
     DeliverySettings,

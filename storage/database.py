@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiosqlite
-
-from storage.migrations import MIGRATIONS
+from harmline.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

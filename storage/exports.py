@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
-from exports.record import ExportedIndicator, ExportedReport
-from reports.model import ReportStatus
-from reports.money import parse_loss
-from storage.codec import from_text, optional_from_text, to_text
-from storage.database import Database, Row
+from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.reports.model import ReportStatus
+from harmline.reports.money import parse_loss
+from harmline.storage.codec import from_text, optional_from_text, to_text
+from harmline.storage.database import Database, Row
 
 PAGE_SIZE = 500
 # What leaves: no reporter_id, no reporter join, nothing of report_messages.

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from reports.model import ImageText
-from storage.codec import from_text, to_text
-from storage.database import Database, Transaction
+from harmline.reports.model import ImageText
+from harmline.storage.codec import from_text, to_text
+from harmline.storage.database import Database, Transaction
 
 PENDING, READ, FAILED, SKIPPED = "pending", "read", "failed", "skipped"
 # Photos, and files sent "as a file" that are images (a lossless screenshot).

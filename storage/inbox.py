@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.codec import from_text, to_text
-from storage.database import Database, Transaction
+from harmline.storage.codec import from_text, to_text
+from harmline.storage.database import Database, Transaction
 
 PENDING, DONE, SKIPPED, ABANDONED = "pending", "done", "skipped", "abandoned"
 # Times the handlers may begin on a replayed update (and not finish: the process died) before it

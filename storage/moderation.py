@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from moderation.roles import Grant
-from reports.model import Category, ReportStatus
-from storage.codec import from_text, optional_from_text, to_text
-from storage.database import Database, Row, Transaction
+from harmline.moderation.roles import Grant
+from harmline.reports.model import Category, ReportStatus
+from harmline.storage.codec import from_text, optional_from_text, to_text
+from harmline.storage.database import Database, Row, Transaction
 
 SEARCH_COUNT_CAP = 1000
 _HOUR, _DAY, _WEEK = timedelta(hours=1), timedelta(days=1), timedelta(days=7)

@@ -6,11 +6,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.model import Delivery
-from reports.purpose import FORWARD, NOTICE_PREFIX, Purpose, Summary, parse_purpose
-from routing import Recipient
-from storage.codec import from_text, to_text
-from storage.database import Database, Row, Transaction
+from harmline.reports.model import Delivery
+from harmline.reports.purpose import FORWARD, NOTICE_PREFIX, Purpose, Summary, parse_purpose
+from harmline.routing import Recipient
+from harmline.storage.codec import from_text, to_text
+from harmline.storage.database import Database, Row, Transaction
 
 PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
 # A delivery nothing was tried for yet: no attempt counted, no message out (a crash or flood

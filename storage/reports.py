@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reports.model import (
+from harmline.reports.model import (
     Category,
     Evidence,
     Explanation,
@@ -21,11 +21,11 @@ from reports.model import (
     ReportMessage,
     ReportStatus,
 )
-from reports.repeats import IndicatorHistory
-from reports.similarity import Fingerprint
-from storage.codec import from_text, optional_from_text, to_text
-from storage.database import Database, Row, Transaction
-from storage.image_text import ImageTextStore
+from harmline.reports.repeats import IndicatorHistory
+from harmline.reports.similarity import Fingerprint
+from harmline.storage.codec import from_text, optional_from_text, to_text
+from harmline.storage.database import Database, Row, Transaction
+from harmline.storage.image_text import ImageTextStore
 
 _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.codec import from_text, to_text
-from storage.database import Database, Transaction
+from harmline.storage.codec import from_text, to_text
+from harmline.storage.database import Database, Transaction
 
 # Reports that count in a summary: every report a citizen finished or is finishing, except those
 # they withdrew. Merged duplicates count as received (a citizen did report) but not as losses.

@@ -11,11 +11,11 @@ from decimal import Decimal
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from reports.model import Category, ReportStatus
-from reports.money import Money, parse_loss
-from settings.model import TIME_ZONES
-from storage.summaries import SummaryStore, Tally
-from summaries.figures import (
+from harmline.reports.model import Category, ReportStatus
+from harmline.reports.money import Money, parse_loss
+from harmline.settings.model import TIME_ZONES
+from harmline.storage.summaries import SummaryStore, Tally
+from harmline.summaries.figures import (
     Cluster,
     Count,
     CountrySummary,
@@ -24,7 +24,7 @@ from summaries.figures import (
     RegionalSummary,
     RepeatedIndicator,
 )
-from summaries.week import Week
+from harmline.summaries.week import Week
 
 TOP_INDICATORS = 10
 NEW_CLUSTERS = 5

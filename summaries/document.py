@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from fpdf import FontFace
-
-from i18n.labels import babel_locale, country_name, duration_text, language_name
-from reports.indicators import defang
-from summaries.charts import Chart
-from summaries.figures import Count, CountrySummary, MoneyLost, RegionalSummary
-from summaries.fonts import PDF_FONT, SummaryPDF, printable
-from summaries.wording import (
+from harmline.i18n.labels import babel_locale, country_name, duration_text, language_name
+from harmline.reports.indicators import defang
+from harmline.summaries.charts import Chart
+from harmline.summaries.figures import Count, CountrySummary, MoneyLost, RegionalSummary
+from harmline.summaries.fonts import PDF_FONT, SummaryPDF, printable
+from harmline.summaries.wording import (
     category_label,
     change,
     day,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from summaries.week import Week
+from harmline.summaries.week import Week
 
 
 @dataclass(frozen=True)

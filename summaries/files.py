@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.csv_export import csv_bytes
-from exports.record import ExportedReport
-from settings.model import REGIONAL
-from summaries.charts import Chart, country_charts, regional_charts
-from summaries.document import country_pdf, regional_pdf
-from summaries.figures import CountrySummary, RegionalSummary
-from summaries.message import country_message, regional_message
+from harmline.exports.csv_export import csv_bytes
+from harmline.exports.record import ExportedReport
+from harmline.settings.model import REGIONAL
+from harmline.summaries.charts import Chart, country_charts, regional_charts
+from harmline.summaries.document import country_pdf, regional_pdf
+from harmline.summaries.figures import CountrySummary, RegionalSummary
+from harmline.summaries.message import country_message, regional_message
 
 Gettext = Callable[[str], str]
 

@@ -7,12 +7,11 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-
-from i18n.labels import babel_locale, country_name, duration_text, flag, language_name
-from reports.indicators import defang
-from summaries.figures import Count, CountrySummary, RegionalSummary
-from summaries.week import Week
-from summaries.wording import (
+from harmline.i18n.labels import babel_locale, country_name, duration_text, flag, language_name
+from harmline.reports.indicators import defang
+from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
+from harmline.summaries.week import Week
+from harmline.summaries.wording import (
     category_label,
     change,
     day,

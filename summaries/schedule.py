@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from reports.purpose import Purpose, Summary
-from settings.model import SummarySettings
-from summaries.week import Week, last_complete_week
+from harmline.reports.purpose import Purpose, Summary
+from harmline.settings.model import SummarySettings
+from harmline.summaries.week import Week, last_complete_week
 
 _WEEK = timedelta(days=7)
 

@@ -9,20 +9,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from i18n import Catalogs
-from reports.purpose import Summary
-from routing import Recipient, summary_recipients
-from settings.model import REGIONAL, Settings
-from storage import Database, Outbox, Transaction
-from storage.exports import ExportStore
-from storage.summaries import SummaryStore
-from summaries.build import SummaryBuilder
-from summaries.figures import CountrySummary, RegionalSummary
-from summaries.schedule import Run, latest_run, purpose
-from summaries.week import Week
+from harmline.i18n import Catalogs
+from harmline.reports.purpose import Summary
+from harmline.routing import Recipient, summary_recipients
+from harmline.settings.model import REGIONAL, Settings
+from harmline.storage import Database, Outbox, Transaction
+from harmline.storage.exports import ExportStore
+from harmline.storage.summaries import SummaryStore
+from harmline.summaries.build import SummaryBuilder
+from harmline.summaries.figures import CountrySummary, RegionalSummary
+from harmline.summaries.schedule import Run, latest_run, purpose
+from harmline.summaries.week import Week
 
 if TYPE_CHECKING:
-    from summaries.files import SummaryFiles
+    from harmline.summaries.files import SummaryFiles
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,6 @@ class Summaries:
         confirmed = await self.exports.confirmed_between(countries, start, end)
         # Imported on first use: matplotlib and fpdf2 weigh about 90 MB, which a bot that makes a
         # summary once a week need not carry from start-up.
-        from summaries.files import make_files
+        from harmline.summaries.files import make_files
 
         return await asyncio.to_thread(make_files, summary, confirmed, language, self.catalogs.gettext(language))

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_currency, format_decimal, format_percent, is_currency
-
-from i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS, PLATFORM_LABELS, SCAM_TYPE_LABELS
-from reports.model import Category, Platform
-from summaries.week import Week
+from harmline.i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS, PLATFORM_LABELS, SCAM_TYPE_LABELS
+from harmline.reports.model import Category, Platform
+from harmline.summaries.week import Week
 
 Gettext = Callable[[str], str]
 

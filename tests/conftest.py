@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from settings import Settings, parse_settings
+from harmline.settings import Settings, parse_settings
 
 
 class Clock:

@@ -1,6 +1,6 @@
 """Killing the real bot under load, and counting what survived.
 
-The bot runs as operators run it (``python bot.py run --config FILE``, a subprocess) against the
+The bot runs as operators run it (``python -m harmline run --config FILE``, a subprocess) against the
 fake Bot API server in the test process; citizens report concurrently, each as a real one does
 (send, wait for the acknowledgement however long the bot is down, press "Send now", wait for the
 report to close, think, report again); the bot is SIGKILLed at random points and restarted on the
@@ -28,8 +28,7 @@ from typing import IO, Any
 
 import httpx
 from aiohttp import web
-
-from botapi_server import BotApiServer, SentMessage
+from harmline.demo.botapi_server import BotApiServer, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7777:CRASH-TEST"
@@ -152,7 +151,7 @@ class CrashServer(BotApiServer):
 
 
 class BotProcess:
-    """``python bot.py run --config FILE``: started, SIGKILLed, restarted on the same database,
+    """``python -m harmline run --config FILE``: started, SIGKILLed, restarted on the same database,
     finally stopped with SIGINT. Each run logs to its own file."""
 
     def __init__(self, config: Path, server: CrashServer) -> None:
@@ -174,7 +173,7 @@ class BotProcess:
         self._starts_before = self.server.starts
         self._log = (self.folder / f"bot-run-{self.runs}.log").open("wb")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "bot.py"), "run", "--config", str(self.config),
+            sys.executable, "-m", "harmline", "run", "--config", str(self.config),
             cwd=self.folder, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             stdin=asyncio.subprocess.DEVNULL, stdout=self._log, stderr=asyncio.subprocess.STDOUT)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from storage import Database, Transaction
-from storage.codec import to_text
-from summaries.week import Week
+from harmline.storage import Database, Transaction
+from harmline.storage.codec import to_text
+from harmline.summaries.week import Week
 
 W47 = Week(2026, 47)  # Monday 16 – Sunday 22 November 2026; in Bangkok (UTC+7) it starts Sun 15 Nov 17:00 UTC
 URL, SLOT, PHONE = "https://bad.example/login", "https://slot.example/", "+66811111111"

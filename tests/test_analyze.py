@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def analyze(*lines: str) -> tuple[list[dict[str, object]], str, int]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "bot.py"), "analyze", stdin=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "harmline", "analyze", stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate("\n".join(lines).encode()), timeout=60)
     assert process.returncode is not None
@@ -51,7 +51,7 @@ async def test_bad_lines_are_named_by_number_and_the_rest_goes_on() -> None:
 
 async def test_results_stream_out_before_the_input_ends() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "bot.py"), "analyze", stdin=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "harmline", "analyze", stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(json.dumps({"text": "Your parcel is held, pay customs fee at hxxp://pos-fee[.]top"}).encode()

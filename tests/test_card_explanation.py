@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from channels.card import render_card
-from i18n import Catalogs
-from reports.cues import CUES
-from reports.learned import LearnedClassifier
-from reports.model import Category, IncomingMessage, Platform, Report, ReportStatus
-from storage.database import Database
-from storage.reports import ReportStore
+from harmline.channels.card import render_card
+from harmline.i18n import Catalogs
+from harmline.reports.cues import CUES
+from harmline.reports.learned import LearnedClassifier
+from harmline.reports.model import Category, IncomingMessage, Platform, Report, ReportStatus
+from harmline.storage.database import Database
+from harmline.storage.reports import ReportStore
 
 CATALOGS = Catalogs()
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)

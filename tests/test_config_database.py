@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from botapi_server import BotApiServer
-from storage.database import Database, DatabaseNotFound
+from harmline.demo.botapi_server import BotApiServer
+from harmline.storage.database import Database, DatabaseNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "4321:DATABASE-TESTS"
@@ -47,7 +46,7 @@ telegram_chat_id = -100123
 
 
 def harmline(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "harmline", *args], capture_output=True, text=True,
                           timeout=120, cwd=cwd, env={k: v for k, v in os.environ.items() if k != "HARMLINE_BOT_TOKEN"})
 
 
@@ -122,7 +121,7 @@ async def test_run_creates_the_database_on_first_start_and_says_so_once(tmp_path
         for _ in range(2):  # first start, then a restart on the same database
             calls = len(server.calls_to("getUpdates"))
             process = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "bot.py"), "run", "--config", str(config), cwd=tmp_path,
+                sys.executable, "-m", "harmline", "run", "--config", str(config), cwd=tmp_path,
                 env={k: v for k, v in os.environ.items() if k != "HARMLINE_BOT_TOKEN"},
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
             for _ in range(300):
@@ -142,7 +141,7 @@ async def test_run_creates_the_database_on_first_start_and_says_so_once(tmp_path
 
 async def test_database_create_false_opens_an_existing_file_and_never_makes_one(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="storage.database")
+    caplog.set_level(logging.INFO, logger="harmline.storage.database")
     path = tmp_path / "h.db"
     with pytest.raises(DatabaseNotFound, match=r"^storage\.database: .*h\.db does not exist"):
         await Database(str(path), create=False).open()

@@ -1,4 +1,4 @@
-"""Crash test: the real bot (``python bot.py run``) SIGKILLed at random points under concurrent load
+"""Crash test: the real bot (``python -m harmline run``) SIGKILLed at random points under concurrent load
 and restarted on the same database, by long polling and by webhook (tests/crash_support.py).
 
 Nothing a citizen sent may be lost, no "Send now" press lost or left unanswered (a press replayed

@@ -4,8 +4,7 @@ actually forward, disguises included."""
 from __future__ import annotations
 
 import pytest
-
-from reports.cues import find_cues
+from harmline.reports.cues import find_cues
 
 
 def _cues(text: str) -> dict[str, str]:

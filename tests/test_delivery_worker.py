@@ -11,14 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from harmline.delivery.channel import Attempt, DeliveryFailed, flood_failure
+from harmline.delivery.worker import OutboxWorker
+from harmline.reports.model import Delivery
+from harmline.reports.purpose import Summary, parse_purpose
+from harmline.routing import Recipient
+from harmline.settings.model import DeliverySettings
+from harmline.storage import Database, Outbox, ReportStore
 
-from delivery.channel import Attempt, DeliveryFailed, flood_failure
-from delivery.worker import OutboxWorker
-from reports.model import Delivery
-from reports.purpose import Summary, parse_purpose
-from routing import Recipient
-from settings.model import DeliverySettings
-from storage import Database, Outbox, ReportStore
 from tests.conftest import Clock
 
 SETTINGS = DeliverySettings(max_attempts=5, backoff_base_seconds=10.0, backoff_max_seconds=60.0)

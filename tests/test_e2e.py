@@ -11,10 +11,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
-from botapi_server import FakeUser, SentMessage
-from demo.environment import CONTACT_CHAT_ID, WEBHOOK_SECRET, LocalDeployment
-from reports.reference import REFERENCE_PATTERN
+from harmline.demo.botapi_server import FakeUser, SentMessage
+from harmline.demo.environment import CONTACT_CHAT_ID, WEBHOOK_SECRET, LocalDeployment
+from harmline.reports.reference import REFERENCE_PATTERN
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from botapi_server import SentMessage
-from demo.environment import CONTACT_CHAT_ID, LocalDeployment
-from storage import Database
+from harmline.demo.botapi_server import SentMessage
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
+from harmline.storage import Database
+
 from tests.conftest import Clock
 from tests.summary_data import DATA, insert_rows
 

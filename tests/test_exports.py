@@ -16,18 +16,17 @@ from typing import Any
 
 import pytest
 import stix2
+from harmline.exports import FORMATS, TLP_LEVELS, write_export
+from harmline.exports.csv_export import csv_bytes
+from harmline.exports.jsonl import write_jsonl
+from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.exports.stix import TLP, write_stix
+from harmline.reports.model import Category, IncomingMessage, Indicator, Origin, Platform, Report, ReportStatus
+from harmline.reports.money import Money
+from harmline.storage import Database, ReportStore
+from harmline.storage.exports import ExportStore
+from harmline.storage.moderation import ModerationStore
 from stix2validator import ValidationOptions, print_results, validate_string
-
-from exports import FORMATS, TLP_LEVELS, write_export
-from exports.csv_export import csv_bytes
-from exports.jsonl import write_jsonl
-from exports.record import ExportedIndicator, ExportedReport
-from exports.stix import TLP, write_stix
-from reports.model import Category, IncomingMessage, Indicator, Origin, Platform, Report, ReportStatus
-from reports.money import Money
-from storage import Database, ReportStore
-from storage.exports import ExportStore
-from storage.moderation import ModerationStore
 
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 GENERATED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -92,7 +91,7 @@ def fake_parse_loss(text: str, country: str) -> Money | None:
 
 @pytest.fixture
 async def fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Fixture]:
-    monkeypatch.setattr("storage.exports.parse_loss", fake_parse_loss)
+    monkeypatch.setattr("harmline.storage.exports.parse_loss", fake_parse_loss)
     database = Database(str(tmp_path / "exports.db"))
     await database.open()
     day = timedelta(days=1)

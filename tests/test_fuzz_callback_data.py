@@ -4,11 +4,8 @@ accepts only what the builders write, and every builder's output means the same 
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
-
-from handlers import callback_data
-from handlers.callback_data import (
+from harmline.handlers import callback_data
+from harmline.handlers.callback_data import (
     MAX_NUMBER,
     CheckReport,
     ChooseLanguage,
@@ -20,11 +17,13 @@ from handlers.callback_data import (
     SendNow,
     parse,
 )
-from i18n import LANGUAGES
-from i18n.labels import QUESTIONS
-from reports.model import Category, FollowUpStep, Platform
-from reports.reference import ALPHABET, LENGTH
-from settings.model import ASEAN_COUNTRIES
+from harmline.i18n import LANGUAGES
+from harmline.i18n.labels import QUESTIONS
+from harmline.reports.model import Category, FollowUpStep, Platform
+from harmline.reports.reference import ALPHABET, LENGTH
+from harmline.settings.model import ASEAN_COUNTRIES
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 KINDS = ("fu", "lang", "mod", "q", "find", "chk", "del")
 references = st.builds(lambda country, tail: f"{country}-{tail}", st.sampled_from(sorted(ASEAN_COUNTRIES)),

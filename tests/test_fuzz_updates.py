@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harmline.demo.botapi_server import SentMessage
+from harmline.demo.botapi_server.entities import utf16_len
+from harmline.demo.environment import LocalDeployment
+from harmline.handlers import callback_data
+from harmline.i18n import LANGUAGES
+from harmline.i18n.labels import QUESTIONS
+from harmline.reports.model import Category, FollowUpStep, Platform
+from harmline.settings.model import ASEAN_COUNTRIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from botapi_server import SentMessage
-from botapi_server.entities import utf16_len
-from demo.environment import LocalDeployment
-from handlers import callback_data
-from i18n import LANGUAGES
-from i18n.labels import QUESTIONS
-from reports.model import Category, FollowUpStep, Platform
-from settings.model import ASEAN_COUNTRIES
 from tests.test_e2e import report_and_send_now
 from tests.test_e2e_moderation import ADMIN, MOD_MY, MOD_TH, MODERATORS_GROUP, STRANGER, _config
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
+from harmline.demo.environment import LocalDeployment
+from harmline.storage import Database
+from harmline.storage.inbox import ABANDONED, DONE, MAX_REPLAYS, PENDING, SKIPPED, Inbox, StoredUpdate
 
-from demo.environment import LocalDeployment
-from storage import Database
-from storage.inbox import ABANDONED, DONE, MAX_REPLAYS, PENDING, SKIPPED, Inbox, StoredUpdate
 from tests.test_e2e import reference_in
 from tests.test_run_command import _free_port
 
@@ -155,7 +155,7 @@ async def test_an_update_python_telegram_bot_cannot_read_is_skipped_once_and_the
         counts = await local.services.inbox.counts()
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and str(broken_id) in r.getMessage()]
     assert len(warnings) == 1 and "cannot read" in warnings[0].getMessage()
-    assert all(r.exc_info is None for r in caplog.records if r.name.startswith(("updates", "telegram")))
+    assert all(r.exc_info is None for r in caplog.records if r.name.startswith(("harmline.updates", "telegram")))
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert counts == {SKIPPED: 1, DONE: 1}
 

@@ -7,9 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from reports.indicators import crypto_network, defang, extract_indicators, refang, registrable_domain
-from reports.model import Indicator
+from harmline.reports.indicators import crypto_network, defang, extract_indicators, refang, registrable_domain
+from harmline.reports.model import Indicator
 
 DATA = Path(__file__).resolve().parent / "data" / "indicators_eval.jsonl"
 ETH = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"  # the EIP-55 specification's example

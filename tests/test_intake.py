@@ -8,15 +8,15 @@ from itertools import count
 from typing import Any
 
 import pytest
+from harmline.moderation import Roster
+from harmline.reports.classify import KeywordClassifier
+from harmline.reports.intake import Intake, Outcome
+from harmline.reports.language import LayeredLanguageDetector
+from harmline.reports.model import Attachment, Category, FollowUpStep, IncomingMessage, Platform, ReportStatus
+from harmline.reports.reference import REFERENCE_PATTERN
+from harmline.settings import Settings
+from harmline.storage import Database, Outbox, ReportStore
 
-from moderation import Roster
-from reports.classify import KeywordClassifier
-from reports.intake import Intake, Outcome
-from reports.language import LayeredLanguageDetector
-from reports.model import Attachment, Category, FollowUpStep, IncomingMessage, Platform, ReportStatus
-from reports.reference import REFERENCE_PATTERN
-from settings import Settings
-from storage import Database, Outbox, ReportStore
 from tests.conftest import Clock
 
 _update_ids = count(1000)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from i18n import negotiate
-from reports.language import LayeredLanguageDetector
+from harmline.i18n import negotiate
+from harmline.reports.language import LayeredLanguageDetector
 
 DETECTOR = LayeredLanguageDetector()
 

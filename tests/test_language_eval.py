@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from i18n import LANGUAGES
-from reports.language import LayeredLanguageDetector
+from harmline.i18n import LANGUAGES
+from harmline.reports.language import LayeredLanguageDetector
 
 DATA = Path(__file__).resolve().parent / "data" / "language_eval.jsonl"
 

@@ -8,12 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-from reports.classify import Classification, KeywordClassifier
-from reports.cues import DECORATIONS, fold
-from reports.learned import WEIGHTS, LearnedClassifier, normalise
-from reports.model import Category
-from reports.train_classifier import macro_f1
+from harmline.reports.classify import Classification, KeywordClassifier
+from harmline.reports.cues import DECORATIONS, fold
+from harmline.reports.learned import WEIGHTS, LearnedClassifier, normalise
+from harmline.reports.model import Category
+from harmline.reports.train_classifier import macro_f1
 
 EVAL = Path(__file__).resolve().parent / "data" / "classify_eval.jsonl"
 

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 from babel.numbers import get_decimal_symbol, get_territory_currencies
-
-from reports import money
-from reports.money import Money, parse_loss
+from harmline.reports import money
+from harmline.reports.money import Money, parse_loss
 
 # (reply, country, expected amount as written by str(Decimal), currency) — or None for "no amount".
 CASES: list[tuple[str, str, tuple[str, str] | None]] = [

@@ -7,13 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
+from harmline.ocr import ScreenshotReader, UnreadableImage
+from harmline.ocr.image import for_text, load
+from harmline.ocr.models import installed, probe_set, reading_sets
+from harmline.ocr.scripts import script_shares
+from harmline.reports.indicators import indicators_read
 from PIL import Image
 
-from ocr import ScreenshotReader, UnreadableImage
-from ocr.image import for_text, load
-from ocr.models import installed, probe_set, reading_sets
-from ocr.scripts import script_shares
-from reports.indicators import indicators_read
 from tests.screenshot_support import chat_screenshot
 
 EVERY_LANGUAGE = sorted(installed())

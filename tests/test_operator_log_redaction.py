@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harmline.settings.log import JsonLines, TokenRedactor, install
 from telegram.error import InvalidToken, NetworkError
-
-from settings.log import JsonLines, TokenRedactor, install
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7412589630:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw7"  # the shape of a real token (35-character secret)
@@ -101,7 +100,7 @@ def test_configure_logging_masks_every_line_of_the_process(tmp_path: Path) -> No
     script = textwrap.dedent(f"""
         import logging, sys
         sys.path.insert(0, {str(ROOT)!r})
-        import bot
+        from harmline import bot
         bot.configure_logging("DEBUG", {TOKEN!r})
         logging.getLogger("telegram.ext.Updater").error("The token `{TOKEN}` was rejected by the server.")
         logging.getLogger("httpx").warning("GET https://api.telegram.org/bot%s/getUpdates", {TOKEN!r})

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from harmline.handlers.ordering import PerChatOrderedProcessor
 from telegram import Bot, Update
-
-from handlers.ordering import PerChatOrderedProcessor
 
 BOT = Bot("1:offline")
 

@@ -1,4 +1,4 @@
-"""Operators and the outbox, through the real command line (``python bot.py outbox …`` in a
+"""Operators and the outbox, through the real command line (``python -m harmline outbox …`` in a
 subprocess) against the database of a running bot: what is pending or failed and why, and
 re-queuing failed deliveries once the cause is fixed — which the running bot then delivers."""
 
@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from demo.environment import CONTACT_CHAT_ID, LocalDeployment
-from reports.model import Delivery
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
+from harmline.reports.model import Delivery
+
 from tests.test_e2e import report_and_send_now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ telegram_chat_id = {chat_id}
 
 async def harmline(*args: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "bot.py"), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable, "-m", "harmline", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()

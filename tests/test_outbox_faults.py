@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harmline.channels.telegram_chat import TelegramChatChannel
+from harmline.demo.botapi_server import FakeUser, SentMessage
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
+from harmline.reports.model import Delivery, Report
 
-from botapi_server import FakeUser, SentMessage
-from channels.telegram_chat import TelegramChatChannel
-from demo.environment import CONTACT_CHAT_ID, LocalDeployment
-from reports.model import Delivery, Report
 from tests.test_e2e import reference_in, report_and_send_now, send_now
 
 OTHER_CHAT_ID = -1001234500002  # a second contact of the same country, in its own chat
@@ -96,7 +96,7 @@ async def local(tmp_path: Path) -> AsyncIterator[LocalDeployment]:
 
 async def test_a_bug_in_a_channel_costs_that_delivery_its_attempts_and_delays_nobody_else(
         local: LocalDeployment, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="delivery.worker")
+    caplog.set_level(logging.INFO, logger="harmline.delivery.worker")
     channel = telegram_channel(local)
     original = channel.send_card
     poisoned: set[str] = set()
@@ -192,7 +192,7 @@ async def test_a_webhook_that_never_answers_does_not_delay_a_telegram_delivery_q
 ])
 async def test_a_chat_the_bot_cannot_write_to_fails_at_once_with_the_reason(
         local: LocalDeployment, code: int, description: str, reason: str, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="delivery.worker")
+    caplog.set_level(logging.INFO, logger="harmline.delivery.worker")
     local.server.fail_chat(CONTACT_CHAT_ID, error_code=code, description=description)
     citizen = local.server.user(7201, "Eka", language_code="en")
     reference, _ = await report_and_send_now(local, citizen, "Fake lottery SMS asking for a processing fee")

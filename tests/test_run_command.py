@@ -1,4 +1,4 @@
-"""`python bot.py run --config FILE` as an operator starts it, against a Bot API server on loopback."""
+"""`python -m harmline run --config FILE` as an operator starts it, against a Bot API server on loopback."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import httpx
+from harmline.demo.botapi_server import BotApiServer
 
-from botapi_server import BotApiServer
 from tests.test_e2e import reference_in, send_now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ telegram_chat_id = {CONTACT}
 language = "ms"
 """, encoding="utf-8")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "bot.py"), "run", "--config", str(config),
+            sys.executable, "-m", "harmline", "run", "--config", str(config),
             env={**os.environ, "HARMLINE_BOT_TOKEN": "7777:OPERATOR"}, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         try:
@@ -99,7 +99,7 @@ telegram_chat_id = {CONTACT}
 language = "th"
 """, encoding="utf-8")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "bot.py"), "run", "--config", str(config), cwd=tmp_path,
+            sys.executable, "-m", "harmline", "run", "--config", str(config), cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         try:
             for _ in range(100):

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from harmline.settings import ConfigError, load_settings, parse_settings
 
-from settings import ConfigError, load_settings, parse_settings
 from tests.conftest import config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def test_a_broken_config_names_the_key_and_the_problem(change, message: str, tmp
 def test_start_up_with_a_broken_file_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "harmline.toml"
     path.write_text('[telegram]\ntoken = "1:A"\n[deployment]\ncountries = ["MY"\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "run", "--config", str(path)],
+    result = subprocess.run([sys.executable, "-m", "harmline", "run", "--config", str(path)],
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 2
     assert result.stderr.startswith("harmline: config error:")

@@ -9,8 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
-from botapi_server import BotApiServer
-from tests.test_run_command import ROOT, _free_port
+from harmline.demo.botapi_server import BotApiServer
+
+from tests.test_run_command import _free_port
 
 TOKEN = "8888:SECRET-TOKEN-VALUE"
 
@@ -38,7 +39,7 @@ language = "fil"
 
 async def start(config: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "bot.py"), "run", "--config", str(config), cwd=config.parent,
+        sys.executable, "-m", "harmline", "run", "--config", str(config), cwd=config.parent,
         env={k: v for k, v in os.environ.items() if k != "HARMLINE_BOT_TOKEN"},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
 

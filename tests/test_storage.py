@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from storage import Database, Transaction
-from storage.migrations import MIGRATIONS
+from harmline.storage import Database, Transaction
+from harmline.storage.migrations import MIGRATIONS
 
 
 async def test_migrates_a_blank_file_and_reopens_without_reapplying(tmp_path: Path) -> None:
@@ -85,7 +84,7 @@ async def test_concurrent_units_commit_together_and_a_failing_one_alone_is_undon
 async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     path = str(tmp_path / "old.db")
-    monkeypatch.setattr("storage.database.MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr("harmline.storage.database.MIGRATIONS", MIGRATIONS[:1])
     old = Database(path)
     await old.open()
     await old.run(lambda tx: tx.execute(

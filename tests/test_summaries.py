@@ -9,18 +9,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from harmline.i18n import Catalogs
+from harmline.reports.purpose import Notice, parse_purpose
+from harmline.settings import REGIONAL, Settings, SummarySettings
+from harmline.storage import Database, Outbox
+from harmline.storage.summaries import SummaryStore
+from harmline.summaries.build import SummaryBuilder
+from harmline.summaries.figures import Cluster, Count, MoneyLost, RepeatedIndicator
+from harmline.summaries.message import country_message
+from harmline.summaries.schedule import latest_run, next_run_at, purpose, summary_of
+from harmline.summaries.service import Summaries
+from harmline.summaries.week import Week
 
-from i18n import Catalogs
-from reports.purpose import Notice, parse_purpose
-from settings import REGIONAL, Settings, SummarySettings
-from storage import Database, Outbox
-from storage.summaries import SummaryStore
-from summaries.build import SummaryBuilder
-from summaries.figures import Cluster, Count, MoneyLost, RepeatedIndicator
-from summaries.message import country_message
-from summaries.schedule import latest_run, next_run_at, purpose, summary_of
-from summaries.service import Summaries
-from summaries.week import Week
 from tests.conftest import Clock
 from tests.summary_data import DATA, PHONE, SLOT, URL, W47, bangkok, insert_rows
 

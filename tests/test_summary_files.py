@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 from babel.dates import get_day_names
 from babel.messages.pofile import read_po
-from pypdf import PdfReader
-
-from i18n.catalog import LOCALES_DIR, Catalogs
-from i18n.labels import babel_locale, country_name, language_name
-from summaries.charts import Chart, country_charts, regional_charts
-from summaries.document import country_pdf, regional_pdf
-from summaries.figures import (
+from harmline.i18n.catalog import LOCALES_DIR, Catalogs
+from harmline.i18n.labels import babel_locale, country_name, language_name
+from harmline.summaries.charts import Chart, country_charts, regional_charts
+from harmline.summaries.document import country_pdf, regional_pdf
+from harmline.summaries.figures import (
     Cluster,
     Count,
     CountrySummary,
@@ -31,9 +29,10 @@ from summaries.figures import (
     RegionalSummary,
     RepeatedIndicator,
 )
-from summaries.fonts import missing_characters, printable
-from summaries.week import Week
-from summaries.wording import category_label, platform_label, scam_type_label, week_span
+from harmline.summaries.fonts import missing_characters, printable
+from harmline.summaries.week import Week
+from harmline.summaries.wording import category_label, platform_label, scam_type_label, week_span
+from pypdf import PdfReader
 
 SCRIPTS = ["en", "th", "km", "lo", "my", "ta", "zh"]
 ASEAN = ["TH", "MY", "ID", "VN", "PH", "KH", "LA", "MM", "SG", "BN", "TL"]

@@ -18,9 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from harmline.storage.inbox import DONE, MAX_REPLAYS, SKIPPED, Inbox, StoredUpdate
 from telegram import Bot, Update
-
-from storage.inbox import DONE, MAX_REPLAYS, SKIPPED, Inbox, StoredUpdate
 
 log = logging.getLogger(__name__)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")

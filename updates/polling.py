@@ -14,11 +14,10 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
+from harmline.updates.backoff import Backoff, explain, retry_seconds
+from harmline.updates.client import TelegramClient
+from harmline.updates.feed import UpdateFeed, update_id_of
 from telegram.error import RetryAfter, TelegramError
-
-from updates.backoff import Backoff, explain, retry_seconds
-from updates.client import TelegramClient
-from updates.feed import UpdateFeed, update_id_of
 
 log = logging.getLogger(__name__)
 

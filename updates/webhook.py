@@ -16,12 +16,11 @@ import sqlite3
 from collections.abc import Sequence
 
 from aiohttp import web
+from harmline.settings.model import WebhookServerSettings
+from harmline.updates.backoff import Backoff, explain, retry_seconds
+from harmline.updates.client import TelegramClient
+from harmline.updates.feed import UpdateFeed, update_id_of
 from telegram.error import RetryAfter, TelegramError
-
-from settings.model import WebhookServerSettings
-from updates.backoff import Backoff, explain, retry_seconds
-from updates.client import TelegramClient
-from updates.feed import UpdateFeed, update_id_of
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -1,0 +1,352 @@
+"""The ``harmline`` command: run the bot, the demo, and the operators' tools.
+
+``harmline run --config FILE`` runs the bot (long polling, or a webhook when configured);
+``harmline demo`` plays citizens against an embedded Bot API server; ``harmline outbox`` shows
+what is waiting or failed. ``python -m harmline ARGS`` is the same as ``harmline ARGS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from harmline import updates
+from harmline.bot import build_application, build_reading, configure_logging, update_source
+from harmline.exports import FORMATS, TLP_LEVELS, write_export
+from harmline.i18n import LANGUAGES, Catalogs
+from harmline.reports.analyze import Analyzer, stream
+from harmline.reports.intake import utc_now
+from harmline.routing import NOTICE, summary_recipients
+from harmline.settings import REGIONAL, ConfigError, Settings, load_settings
+from harmline.storage import Database, Outbox
+from harmline.storage.exports import ExportStore
+from harmline.summaries.service import Summaries
+from harmline.summaries.week import Week, last_complete_week
+from harmline.updates import StartupError
+
+log = logging.getLogger("harmline")
+
+
+
+def _load(path: str, *, existing_database: bool = False) -> Settings:
+    """The settings, or one line on stderr and exit 2. With ``existing_database`` (commands that
+    read what the bot stored) the database file must exist; else the folder to create it in."""
+    from harmline.storage.database import missing_database
+
+    try:
+        settings = load_settings(path)
+    except ConfigError as error:
+        print(f"harmline: config error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    problem = missing_database(settings.database, create=not existing_database)
+    if problem is not None:
+        print(f"harmline: {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    return settings
+
+
+def command_run(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    configure_logging(settings.log_level, settings.telegram.token, settings.log_format)
+    try:
+        # Loading the classifier takes a moment; Ctrl-C meanwhile is a stop, not a crash.
+        application = build_application(settings)
+        services = application.bot_data.services
+        assert services is not None and services.feed is not None
+        log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
+        asyncio.run(updates.serve(application, services.feed, update_source(application),
+                                  settings.telegram.base_url))
+    except StartupError as error:
+        log.error("cannot start: %s", error)
+        return 2
+    except KeyboardInterrupt:  # before serve() handles SIGINT itself
+        log.info("stopped while starting")
+    return 0
+
+
+def command_outbox(args: argparse.Namespace) -> int:
+    """Operators: the pending and failed deliveries and why (``harmline outbox``), and re-queuing
+    the failed ones once the cause is fixed (``harmline outbox retry REF|--failed``)."""
+    from harmline.delivery.requeue import plan_requeue
+    from harmline.delivery.worker import IDLE_POLL_SECONDS
+    from harmline.storage.database import DatabaseNotFound
+    from harmline.storage.outbox import FAILED, PENDING, OutboxEntry
+
+    if not args.config:
+        print("harmline outbox: --config FILE is required", file=sys.stderr)
+        return 2
+    settings = _load(args.config, existing_database=True)
+    retrying = getattr(args, "outbox_command", None) == "retry"
+    now = utc_now()
+    shown = 50
+
+    def when(moment: datetime) -> str:
+        seconds = (moment - now).total_seconds()
+        if seconds <= 0:
+            return "due now"
+        ahead = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 \
+            else f"{seconds / 3600:.1f} h"
+        return f"{moment:%Y-%m-%d %H:%M:%S} UTC (in {ahead})"
+
+    def line(entry: OutboxEntry, tries: str = "") -> str:
+        delivery = entry.delivery
+        # A citizen's chat id is their Telegram identity: never printed.
+        where = delivery.channel if delivery.channel == NOTICE else f"{delivery.channel} {delivery.target}"
+        tries += f"{delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}"
+        return f"  {entry.subject:<11}  to {delivery.contact_name} ({where}), {tries}"
+
+    async def show(outbox: Outbox) -> int:
+        counts = await outbox.counts()
+        print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
+        for state, heading in ((PENDING, "pending, next attempt first"), (FAILED, "failed, newest first")):
+            entries = await outbox.listing(state, shown)
+            if not entries:
+                continue
+            print(f"\n{heading} ({counts.get(state, 0)}):")
+            for entry in entries:
+                delivery = entry.delivery
+                if state == PENDING:
+                    last = f"; last error: {delivery.last_error}" if delivery.last_error else ""
+                    print(f"{line(entry)}; next {when(delivery.next_attempt_at)}{last}")
+                else:
+                    print(f"{line(entry)}: {delivery.last_error or 'no reason recorded'}")
+            if counts.get(state, 0) > len(entries):
+                print(f"  … and {counts[state] - len(entries)} more")
+        if counts.get(FAILED):
+            print(f"\nOnce the cause is fixed: harmline outbox retry REF --config {args.config} "
+                  "(or --failed for every failed delivery)")
+        return 0
+
+    async def retry(outbox: Outbox) -> int:
+        subject: str | None = None if args.failed else args.reference.strip()
+        if subject is not None and not subject.startswith("summary:"):
+            subject = subject.upper()  # as a citizen or contact may have written it
+        failed = await outbox.failed_of(subject)
+        if not failed:
+            if subject is None:
+                print("no failed deliveries: nothing to re-queue")
+                return 0
+            states = await outbox.states_of(subject)
+            if states is None:
+                print(f"harmline outbox retry: no report {subject}", file=sys.stderr)
+            else:
+                have = ", ".join(f"{state} {n}" for state, n in sorted(states.items())) or "none"
+                print(f"harmline outbox retry: {subject} has no failed deliveries (deliveries: {have})",
+                      file=sys.stderr)
+            return 1
+        planned = plan_requeue(failed, settings)
+        requeued = set(await outbox.requeue([plan.change for plan in planned], utc_now()))
+        print(f"re-queued {len(requeued)} failed deliver{'y' if len(requeued) == 1 else 'ies'}, due now (a running "
+              f"bot picks them up within {IDLE_POLL_SECONDS:.0f} s; no restart needed):")
+        for plan in planned:
+            if plan.change.id in requeued:
+                note = f" — {plan.note}" if plan.note else ""
+                print(f"{line(plan.entry, 'failed after ')}: {plan.entry.delivery.last_error}{note}")
+        left = [plan for plan in planned if plan.change.id not in requeued]
+        if left:
+            print("not re-queued (no longer failed, or the new target has this delivery already):")
+            for plan in left:
+                print(line(plan.entry))
+        return 0 if requeued else 1
+
+    async def run() -> int:
+        database = Database(settings.database, create=False)
+        await database.open()
+        try:
+            outbox = Outbox(database)
+            return await (retry(outbox) if retrying else show(outbox))
+        finally:
+            await database.close()
+
+    try:
+        return asyncio.run(run())
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
+
+
+def command_check_config(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    fresh = settings.database != ":memory:" and not Path(settings.database).exists()
+    print(f"config OK: countries {', '.join(settings.countries)}, {len(settings.contacts)} contact(s), "
+          f"review {settings.review}, database {settings.database}"
+          + (" (new: harmline run creates it)" if fresh else ""))
+    return 0
+
+
+def command_analyze(args: argparse.Namespace) -> int:
+    """JSON lines on stdin → one JSON line per input on stdout; bad lines reported on stderr."""
+    detector, classifier = build_reading()
+    # Each result leaves as soon as its line is read: a consumer sees it at once, not per 8 KiB.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
+    written, bad = stream(Analyzer(detector, classifier), sys.stdin, sys.stdout, sys.stderr)
+    if bad:
+        print(f"harmline analyze: {written} line(s) analysed, {bad} bad line(s) skipped", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def command_summary(args: argparse.Namespace) -> int:
+    """Operators: write a week's summary files (message, charts, PDF, CSV) to a folder."""
+    settings = _load(args.config, existing_database=True)
+    scope = args.country.upper()
+    if scope not in (*settings.countries, REGIONAL):
+        print(f"harmline summary: --country {args.country!r} is not served here; use one of "
+              f"{', '.join(settings.countries)} or ALL", file=sys.stderr)
+        return 2
+    try:
+        week = Week.parse(args.week) if args.week else last_complete_week(settings.time_zone_of(scope), utc_now())
+    except ValueError as error:
+        print(f"harmline summary: --week: {error}", file=sys.stderr)
+        return 2
+    recipients = summary_recipients(scope, settings)
+    language = args.language or (recipients[0].language if recipients else "en")
+
+    from harmline.storage.database import DatabaseNotFound
+    from harmline.summaries.files import write_files  # matplotlib and fpdf2: only for this command
+
+    async def make() -> list[Path]:
+        database = Database(settings.database, create=False)
+        await database.open()
+        try:
+            summaries = Summaries(database, settings, Outbox(database), Catalogs(), utc_now)
+            return write_files(await summaries.files(scope, week, language), Path(args.out))
+        finally:
+            await database.close()
+
+    started = time.perf_counter()
+    print(f"summary {scope} {week.label} in {language} from {settings.database} …")
+    try:
+        written = asyncio.run(make())
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"  wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def command_export(args: argparse.Namespace) -> int:
+    """Investigators and CERTs: confirmed reports and their indicators, without reporter data."""
+    settings = _load(args.config, existing_database=True)
+    country = args.country.upper() if args.country else None
+    if country is not None and country not in settings.countries:
+        print(f"harmline export: --country {args.country!r} is not served here ({', '.join(settings.countries)})",
+              file=sys.stderr)
+        return 2
+    try:
+        since = datetime.fromisoformat(args.since)
+    except ValueError:
+        print(f"harmline export: --since {args.since!r} is not a date like 2026-11-01", file=sys.stderr)
+        return 2
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    from harmline.storage.database import DatabaseNotFound
+
+    async def export(handle: BinaryIO) -> int:
+        database = Database(settings.database, create=False)
+        await database.open()
+        try:
+            records = ExportStore(database).confirmed_since(since, country)
+            producer = args.producer or " ".join(settings.countries)
+            return await write_export(args.format, records, handle, producer=producer, tlp=args.tlp)
+        finally:
+            await database.close()
+
+    try:
+        with Path(args.out).open("wb") as handle:
+            count = asyncio.run(export(handle))
+    except DatabaseNotFound as error:  # removed since _load looked
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
+    print(f"exported {count} confirmed report(s) since {since.isoformat()} as {args.format} to {args.out}")
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    from harmline.demo import run_demo  # the demo pulls in the embedded Bot API server; only load it here
+
+    return asyncio.run(run_demo(keep_database=args.database, summary_folder=Path(args.summaries)))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="harmline",
+        description="A Telegram bot through which citizens report online scams, illegal gambling and "
+                    "fraudulent content to their national contact point.")
+    commands = root.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot")
+    run.add_argument("--config", required=True, help="TOML configuration file")
+    run.set_defaults(handler=command_run)
+    demo = commands.add_parser("demo", help="citizens report against an embedded Bot API server (no token, "
+                                            "no network)")
+    demo.add_argument("--database", help="keep the demo's SQLite database at this path")
+    demo.add_argument("--summaries", default="harmline-demo-summary",
+                      help="folder for the weekly summary files the demo makes (default: %(default)s)")
+    demo.set_defaults(handler=command_demo)
+    from harmline.delivery.worker import IDLE_POLL_SECONDS
+
+    outbox = commands.add_parser(
+        "outbox", help="list pending and failed deliveries (why, next attempt); re-queue failed ones",
+        usage="%(prog)s --config FILE [retry (REF | --failed)]",
+        description="Lists the deliveries waiting or failed, by report reference (or summary), with "
+                    "recipient, channel, attempts, the last reason and the next attempt.")
+    outbox.add_argument("--config", help="TOML configuration file (required)")
+    outbox.set_defaults(handler=command_outbox)
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", title="commands")
+    retry = outbox_commands.add_parser(
+        "retry", help="re-queue failed deliveries once their cause is fixed", prog="harmline outbox retry",
+        usage="%(prog)s (REF | --failed) --config FILE",
+        description="Puts failed deliveries back in the outbox: pending, due now, attempts reset (the last "
+                    "reason stays until the next attempt). A contact's chat id or webhook URL is taken from "
+                    "the configuration as it is now, so fix it there first. A running bot picks them up "
+                    f"within {IDLE_POLL_SECONDS:.0f} seconds, without a restart.")
+    retry.add_argument("--config", default=argparse.SUPPRESS, help="TOML configuration file")
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("reference", nargs="?", metavar="REF",
+                       help="a report's reference (MY-7KQ4XP2D), or a summary as listed (summary:TH:2026-W47)")
+    which.add_argument("--failed", action="store_true", help="every failed delivery")
+    analyze = commands.add_parser("analyze", help="read JSON lines ({\"text\": …}) on stdin, write language, "
+                                                  "category and indicators as JSON lines")
+    analyze.set_defaults(handler=command_analyze)
+    summary = commands.add_parser("summary", help="write a weekly summary (message, charts, PDF, CSV) to a folder")
+    summary.add_argument("--config", required=True)
+    summary.add_argument("--country", required=True, help="a served country code, or ALL for the regional summary")
+    summary.add_argument("--week", help="ISO week, like 2026-W47 (default: the last complete week)")
+    summary.add_argument("--language", choices=LANGUAGES, help="default: the language of the scope's first "
+                                                               "summary contact, else English")
+    summary.add_argument("--out", required=True, help="folder for the files (created if missing)")
+    summary.set_defaults(handler=command_summary)
+    export = commands.add_parser("export", help="confirmed reports and their indicators as CSV, JSON Lines or a "
+                                                "STIX 2.1 bundle (no reporter data)")
+    export.add_argument("--config", required=True)
+    export.add_argument("--format", required=True, choices=sorted(FORMATS))
+    export.add_argument("--since", required=True, help="confirmed on or after this date (UTC), like 2026-11-01")
+    export.add_argument("--country", help="one served country (default: all)")
+    export.add_argument("--out", required=True, help="the file to write")
+    export.add_argument("--tlp", default="amber", choices=TLP_LEVELS, help="STIX: the TLP marking (default amber)")
+    export.add_argument("--producer", help="STIX: the name of this deployment, e.g. \"Thailand pilot\" (the "
+                                           "Identity is \"harmline: NAME\"; default: the served countries)")
+    export.set_defaults(handler=command_export)
+    check = commands.add_parser("check-config", help="validate a configuration file")
+    check.add_argument("--config", required=True)
+    check.set_defaults(handler=command_check_config)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
