@@ -10,6 +10,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import httpx
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest, HTTPXRequest
+
 from harmline import updates
 from harmline.channels.notice import NoticeChannel
 from harmline.channels.review import ReviewChannel
@@ -20,32 +25,27 @@ from harmline.channels.webhook import WebhookChannel
 from harmline.delivery import Channel, OutboxWorker
 from harmline.handlers import register_handlers
 from harmline.handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
+from harmline.handlers.keyboards import moderation_keyboard
 from harmline.handlers.ordering import PerChatOrderedProcessor
 from harmline.i18n import Catalogs
-from harmline.i18n.labels import country_name, flag
 from harmline.moderation import Roster
-from harmline.moderation.service import Moderation
 from harmline.ocr.models import installed
 from harmline.operations import Metrics, OperationsServer
-from harmline.reports.intake import Intake, utc_now
+from harmline.reports.labels import country_name, flag
 from harmline.reports.language import LayeredLanguageDetector
 from harmline.reports.learned import LearnedClassifier
-from harmline.reports.screenshots import ScreenshotReading, make_reader
 from harmline.routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK
+from harmline.services.intake import Intake, utc_now
+from harmline.services.moderation import Moderation
+from harmline.services.screenshots import ScreenshotReading, make_reader
+from harmline.services.summaries import Summaries
 from harmline.settings import Settings
 from harmline.settings.log import JsonLines, OneLineNonJson, TokenRedactor, install
-from harmline.storage import Database, Outbox, ReportStore
-from harmline.storage.inbox import Inbox
-from harmline.storage.moderation import ModerationStore
-from harmline.summaries.service import Summaries
+from harmline.storage import sqlite_store
 from harmline.updates import TelegramClient, UpdateFeed
 from harmline.updates.lifecycle import UpdateSource
 from harmline.updates.polling import Poller
 from harmline.updates.webhook import WebhookServer
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
-from telegram.request import BaseRequest, HTTPXRequest
 
 log = logging.getLogger("harmline")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -60,14 +60,14 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       clock: Callable[[], datetime] = utc_now) -> HarmlineApplication:
     """Everything the bot needs, wired once. Resources are opened in post_init."""
     catalogs = Catalogs()
-    database = Database(settings.database)
-    reports, outbox, inbox = ReportStore(database), Outbox(database), Inbox(database)
+    store = sqlite_store(settings.database)
     detector, classifier = build_reading()
     roster = Roster(settings)  # run-time changes (/mod, /duty) are loaded in post_init
-    intake = Intake(database, reports, outbox, settings, detector, classifier, roster, clock=clock)
-    moderation = Moderation(database, reports, ModerationStore(database), outbox, roster, settings, clock)
-    summaries = Summaries(database, settings, outbox, catalogs, clock)
-    services = Services(settings, database, reports, outbox, intake, moderation, roster, catalogs, summaries, inbox)
+    intake = Intake(store, settings, detector, classifier, roster, clock=clock)
+    moderation = Moderation(store, roster, settings, clock)
+    summaries = Summaries(store, settings, catalogs, clock)
+    services = Services(settings, store.database, store.reports, store.outbox, intake, moderation, roster, catalogs,
+                        summaries, store.inbox)
     services.metrics = intake.metrics = Metrics()
 
     bot = TelegramClient(
@@ -80,7 +80,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     )
     # Updates reach the handlers only through the feed, which stores them first (updates/).
     queue: asyncio.Queue[object] = asyncio.Queue()
-    services.feed = UpdateFeed(inbox, queue, bot, clock)
+    services.feed = UpdateFeed(store.inbox, queue, bot, clock)
     application: HarmlineApplication = (
         ApplicationBuilder()
         .bot(bot)
@@ -109,7 +109,8 @@ async def _post_init(application: HarmlineApplication) -> None:
     channels: dict[str, Channel] = {
         TELEGRAM: TelegramChatChannel(application.bot, services.catalogs),
         REVIEW: ReviewChannel(application.bot, services.catalogs, before_forward=settings.review == "before_forward",
-                              topics=topics, on_card=moderation.store.add_card, clock=moderation.clock),
+                              topics=topics, buttons=moderation_keyboard, on_card=moderation.store.add_card,
+                              clock=moderation.clock),
         NOTICE: NoticeChannel(application.bot, services.catalogs, settings),
         WEBHOOK: WebhookChannel(services.http, settings.contacts, services.catalogs),
     }
@@ -208,7 +209,7 @@ async def _set_commands(application: HarmlineApplication, services: Services) ->
 async def _readiness(services: Services) -> str | None:
     """Why the bot cannot take reports now (its database does not answer), or None."""
     try:
-        await services.database.fetch_one("SELECT 1")
+        await services.database.ping()
     except Exception as error:  # any failure of the database means not ready; the reason is shown
         return f"database: {type(error).__name__}"
     return None

@@ -23,12 +23,12 @@ from harmline.bot import build_application, build_reading, configure_logging, up
 from harmline.exports import FORMATS, TLP_LEVELS, write_export
 from harmline.i18n import LANGUAGES, Catalogs
 from harmline.reports.analyze import Analyzer, stream
-from harmline.reports.intake import utc_now
+from harmline.repositories import OutboxRepository
 from harmline.routing import NOTICE, summary_recipients
+from harmline.services.intake import utc_now
+from harmline.services.summaries import Summaries
 from harmline.settings import REGIONAL, ConfigError, Settings, load_settings
-from harmline.storage import Database, Outbox
-from harmline.storage.exports import ExportStore
-from harmline.summaries.service import Summaries
+from harmline.storage import sqlite_store
 from harmline.summaries.week import Week, last_complete_week
 from harmline.updates import StartupError
 
@@ -77,8 +77,8 @@ def command_outbox(args: argparse.Namespace) -> int:
     the failed ones once the cause is fixed (``harmline outbox retry REF|--failed``)."""
     from harmline.delivery.requeue import plan_requeue
     from harmline.delivery.worker import IDLE_POLL_SECONDS
+    from harmline.repositories.outbox import FAILED, PENDING, OutboxEntry
     from harmline.storage.database import DatabaseNotFound
-    from harmline.storage.outbox import FAILED, PENDING, OutboxEntry
 
     if not args.config:
         print("harmline outbox: --config FILE is required", file=sys.stderr)
@@ -103,7 +103,7 @@ def command_outbox(args: argparse.Namespace) -> int:
         tries += f"{delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}"
         return f"  {entry.subject:<11}  to {delivery.contact_name} ({where}), {tries}"
 
-    async def show(outbox: Outbox) -> int:
+    async def show(outbox: OutboxRepository) -> int:
         counts = await outbox.counts()
         print("deliveries: " + (", ".join(f"{state} {n}" for state, n in sorted(counts.items())) or "none"))
         for state, heading in ((PENDING, "pending, next attempt first"), (FAILED, "failed, newest first")):
@@ -125,7 +125,7 @@ def command_outbox(args: argparse.Namespace) -> int:
                   "(or --failed for every failed delivery)")
         return 0
 
-    async def retry(outbox: Outbox) -> int:
+    async def retry(outbox: OutboxRepository) -> int:
         subject: str | None = None if args.failed else args.reference.strip()
         if subject is not None and not subject.startswith("summary:"):
             subject = subject.upper()  # as a citizen or contact may have written it
@@ -158,13 +158,13 @@ def command_outbox(args: argparse.Namespace) -> int:
         return 0 if requeued else 1
 
     async def run() -> int:
-        database = Database(settings.database, create=False)
-        await database.open()
+        store = sqlite_store(settings.database, create=False)
+        await store.database.open()
         try:
-            outbox = Outbox(database)
+            outbox = store.outbox
             return await (retry(outbox) if retrying else show(outbox))
         finally:
-            await database.close()
+            await store.database.close()
 
     try:
         return asyncio.run(run())
@@ -214,13 +214,13 @@ def command_summary(args: argparse.Namespace) -> int:
     from harmline.summaries.files import write_files  # matplotlib and fpdf2: only for this command
 
     async def make() -> list[Path]:
-        database = Database(settings.database, create=False)
-        await database.open()
+        store = sqlite_store(settings.database, create=False)
+        await store.database.open()
         try:
-            summaries = Summaries(database, settings, Outbox(database), Catalogs(), utc_now)
+            summaries = Summaries(store, settings, Catalogs(), utc_now)
             return write_files(await summaries.files(scope, week, language), Path(args.out))
         finally:
-            await database.close()
+            await store.database.close()
 
     started = time.perf_counter()
     print(f"summary {scope} {week.label} in {language} from {settings.database} …")
@@ -252,14 +252,14 @@ def command_export(args: argparse.Namespace) -> int:
     from harmline.storage.database import DatabaseNotFound
 
     async def export(handle: BinaryIO) -> int:
-        database = Database(settings.database, create=False)
-        await database.open()
+        store = sqlite_store(settings.database, create=False)
+        await store.database.open()
         try:
-            records = ExportStore(database).confirmed_since(since, country)
+            records = store.exports.confirmed_since(since, country)
             producer = args.producer or " ".join(settings.countries)
             return await write_export(args.format, records, handle, producer=producer, tlp=args.tlp)
         finally:
-            await database.close()
+            await store.database.close()
 
     try:
         with Path(args.out).open("wb") as handle:

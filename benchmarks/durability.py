@@ -54,11 +54,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harmline.bot import build_application  # noqa: E402
-from harmline.handlers.context import HarmlineApplication  # noqa: E402
-from harmline.handlers.ordering import MAX_CONCURRENT_UPDATES, PerChatOrderedProcessor  # noqa: E402
-from harmline.settings import parse_settings  # noqa: E402
-
 from benchmarks.ingest import (  # noqa: E402
     OfflineRequest,
     make_updates,
@@ -67,6 +62,10 @@ from benchmarks.ingest import (  # noqa: E402
     quiet_gc,
     settings_document,
 )
+from harmline.bot import build_application  # noqa: E402
+from harmline.handlers.context import HarmlineApplication  # noqa: E402
+from harmline.handlers.ordering import MAX_CONCURRENT_UPDATES, PerChatOrderedProcessor  # noqa: E402
+from harmline.settings import parse_settings  # noqa: E402
 from tests.crash_support import CrashRun, KillPlan, crash_scenario  # noqa: E402
 
 BATCH = 100  # getUpdates hands over at most 100 updates at a time

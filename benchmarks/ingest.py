@@ -66,11 +66,11 @@ if str(ROOT) not in sys.path:
 from harmline.bot import build_application  # noqa: E402
 from harmline.handlers.context import HarmlineApplication  # noqa: E402
 from harmline.handlers.ordering import MAX_CONCURRENT_UPDATES  # noqa: E402
-from harmline.reports import intake as intake_module  # noqa: E402
 from harmline.reports.classify import Classification, Classifier, KeywordClassifier  # noqa: E402
 from harmline.reports.indicators import extract_indicators  # noqa: E402
 from harmline.reports.language import Detection, LanguageDetector, LayeredLanguageDetector  # noqa: E402
 from harmline.reports.model import Indicator  # noqa: E402
+from harmline.services import intake as intake_module  # noqa: E402
 from harmline.settings import parse_settings  # noqa: E402
 from harmline.storage.migrations import MIGRATIONS  # noqa: E402
 

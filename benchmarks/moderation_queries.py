@@ -49,11 +49,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harmline.moderation.roles import Roster  # noqa: E402
-from harmline.moderation.service import Moderation  # noqa: E402
+from harmline.services.moderation import Moderation  # noqa: E402
 from harmline.settings.model import ModeratorSettings, Settings, TelegramSettings  # noqa: E402
-from harmline.storage import Database, Outbox, ReportStore  # noqa: E402
+from harmline.storage import Database, store_on  # noqa: E402
 from harmline.storage.migrations import MIGRATIONS  # noqa: E402
-from harmline.storage.moderation import _ITEM_COLUMNS, ModerationStore  # noqa: E402
+from harmline.storage.moderation import _ITEM_COLUMNS  # noqa: E402
 
 GOAL_MS = 50.0
 GENERATOR = 1  # bump when the generated data changes: a cached file of another version is rebuilt
@@ -460,9 +460,8 @@ async def measure(path: Path, args: argparse.Namespace) -> None:
 
 async def compare(database: Database, plain: sqlite3.Connection, settings: Settings,
                   args: argparse.Namespace) -> None:
-    store = ModerationStore(database)
-    moderation = Moderation(database, ReportStore(database), store, Outbox(database), Roster(settings), settings,
-                            lambda: NOW)
+    moderation = Moderation(store_on(database), Roster(settings), settings, lambda: NOW)
+    store = moderation.store
     count = plain.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     undecided = dict(plain.execute("SELECT country, COUNT(*) FROM reports WHERE status IN ('new', 'in_review')"
                                    " GROUP BY country").fetchall())

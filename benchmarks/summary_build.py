@@ -57,23 +57,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harmline.exports.csv_export import csv_bytes  # noqa: E402
-from harmline.exports.record import ExportedReport  # noqa: E402
-from harmline.i18n import Catalogs  # noqa: E402
-from harmline.reports.learned import SCAM_TYPES  # noqa: E402
-from harmline.settings.model import REGIONAL, TIME_ZONES, Settings, TelegramSettings  # noqa: E402
-from harmline.storage import Database, Outbox  # noqa: E402
-from harmline.storage.codec import to_text  # noqa: E402
-from harmline.storage.migrations import MIGRATIONS  # noqa: E402
-from harmline.summaries.build import day_starts  # noqa: E402
-from harmline.summaries.charts import Chart, country_charts, regional_charts  # noqa: E402
-from harmline.summaries.document import country_pdf, regional_pdf  # noqa: E402
-from harmline.summaries.figures import CountrySummary, RegionalSummary  # noqa: E402
-from harmline.summaries.files import SummaryFiles  # noqa: E402
-from harmline.summaries.message import country_message, regional_message  # noqa: E402
-from harmline.summaries.service import Summaries  # noqa: E402
-from harmline.summaries.week import Week  # noqa: E402
-
 from benchmarks.moderation_queries import (  # noqa: E402
     COUNTRIES,
     DIALLING,
@@ -87,6 +70,22 @@ from benchmarks.moderation_queries import (  # noqa: E402
     timed,
     timed_plain,
 )
+from harmline.exports.csv_export import csv_bytes  # noqa: E402
+from harmline.exports.record import ExportedReport  # noqa: E402
+from harmline.i18n import Catalogs  # noqa: E402
+from harmline.reports.learned import SCAM_TYPES  # noqa: E402
+from harmline.services.summaries import Summaries  # noqa: E402
+from harmline.settings.model import REGIONAL, TIME_ZONES, Settings, TelegramSettings  # noqa: E402
+from harmline.storage import Database, store_on  # noqa: E402
+from harmline.storage.codec import to_text  # noqa: E402
+from harmline.storage.migrations import MIGRATIONS  # noqa: E402
+from harmline.summaries.build import day_starts  # noqa: E402
+from harmline.summaries.charts import Chart, country_charts, regional_charts  # noqa: E402
+from harmline.summaries.document import country_pdf, regional_pdf  # noqa: E402
+from harmline.summaries.figures import CountrySummary, RegionalSummary  # noqa: E402
+from harmline.summaries.files import SummaryFiles  # noqa: E402
+from harmline.summaries.message import country_message, regional_message  # noqa: E402
+from harmline.summaries.week import Week  # noqa: E402
 
 GOAL_SECONDS = 5.0
 GOAL_MB = 300.0  # peak RSS, in MB of 10^6 bytes (286 MiB)
@@ -310,7 +309,7 @@ OPERATIONS: dict[str, tuple[Callable[[Scene], str], Operation]] = {
 
 def summaries_of(database: Database, scene: Scene, catalogs: Catalogs) -> Summaries:
     settings = Settings(telegram=TelegramSettings(token="0:benchmark"), database=database.path, countries=COUNTRIES)
-    return Summaries(database, settings, Outbox(database), catalogs, lambda: scene.made_at)
+    return Summaries(store_on(database), settings, catalogs, lambda: scene.made_at)
 
 
 def busiest(plain: sqlite3.Connection) -> tuple[Scene, int]:

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from html import escape
 
 from harmline.i18n import Catalogs, Gettext
-from harmline.i18n.labels import (
+from harmline.reports.explanation import certainty, describe
+from harmline.reports.indicators import defang
+from harmline.reports.labels import (
     CATEGORY_LABELS,
     FOUND_IN_LABELS,
     INDICATOR_LABELS,
@@ -20,10 +22,7 @@ from harmline.i18n.labels import (
     country_name,
     language_name,
 )
-from harmline.reports.explanation import certainty, describe
-from harmline.reports.indicators import defang
-from harmline.reports.model import Report, ReportStatus
-from harmline.reports.repeats import IndicatorHistory
+from harmline.reports.model import IndicatorHistory, Report, ReportStatus
 
 MESSAGE_LIMIT = 4096
 # Room left for the header lines, measured in UTF-16 units as Telegram counts them.

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from html import escape
 
-from harmline.channels.telegram_errors import delivery_failure
-from harmline.delivery.channel import Attempt, DeliveryFailed
-from harmline.i18n import Catalogs, Gettext
-from harmline.i18n.labels import QUESTIONS
-from harmline.moderation import notices
-from harmline.reports.model import Delivery, Report, ReportStatus
-from harmline.reports.purpose import Notice
-from harmline.settings.model import Settings
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+
+from harmline.channels.telegram_errors import delivery_failure
+from harmline.delivery.channel import Attempt, DeliveryFailed
+from harmline.i18n import Catalogs, Gettext
+from harmline.reports.labels import QUESTIONS
+from harmline.reports.model import Delivery, Report, ReportStatus
+from harmline.reports.purpose import Notice
+from harmline.services import notices
+from harmline.settings.model import Settings
 
 
 def notice_text(event: str, report: Report, contacts: str, _: Gettext) -> str:

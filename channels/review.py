@@ -7,24 +7,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
 from harmline.channels.card import render_card
 from harmline.channels.telegram_chat import TelegramChatChannel
-from harmline.handlers.keyboards import moderation_keyboard
-from harmline.i18n import Catalogs
+from harmline.i18n import Catalogs, Gettext
 from harmline.reports.model import Delivery, Report
 from harmline.reports.purpose import Card
-from telegram import Bot
-from telegram.constants import ParseMode
 
 # (report id, chat id, message id, card language, forum topic) of a card just sent.
 CardSent = Callable[[int, int, int, str, int | None], Awaitable[None]]
+# A card's buttons (report, review before forwarding?, the card's language): the handlers own
+# what the buttons say and carry, so the composition root hands their builder in.
+Buttons = Callable[[Report, bool, Gettext], InlineKeyboardMarkup | None]
 
 
 class ReviewChannel(TelegramChatChannel):
     def __init__(self, bot: Bot, catalogs: Catalogs, *, before_forward: bool, topics: Mapping[tuple[int, str], int],
-                 on_card: CardSent, clock: Callable[[], datetime]) -> None:
+                 buttons: Buttons, on_card: CardSent, clock: Callable[[], datetime]) -> None:
         super().__init__(bot, catalogs)
         self.before_forward = before_forward
+        self.buttons = buttons
         self.topics = topics  # (chat id, country) -> forum topic, filled at start-up
         self.on_card = on_card
         self.clock = clock
@@ -38,5 +42,5 @@ class ReviewChannel(TelegramChatChannel):
                 if isinstance(delivery.purpose, Card) and delivery.purpose.answer is not None else None)
         card = render_card(report, delivery.language, self.catalogs, for_moderators=True, now=self.clock(), note=note)
         sent = await self.bot.send_message(chat_id, card, parse_mode=ParseMode.HTML, message_thread_id=thread,
-                                           reply_markup=moderation_keyboard(report, self.before_forward, _))
+                                           reply_markup=self.buttons(report, self.before_forward, _))
         await self.on_card(report.id, chat_id, sent.message_id, delivery.language, thread)

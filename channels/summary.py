@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from harmline.channels.telegram_errors import delivery_failure
-from harmline.delivery.channel import Attempt, DeliveryFailed
-from harmline.reports.model import Delivery
-from harmline.summaries.schedule import summary_of
-from harmline.summaries.service import Summaries
 from telegram import Bot, InputMediaDocument, InputMediaPhoto
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+
+from harmline.channels.telegram_errors import delivery_failure
+from harmline.delivery.channel import Attempt, DeliveryFailed
+from harmline.reports.model import Delivery
+from harmline.services.summaries import Summaries
+from harmline.summaries.schedule import summary_of
 
 if TYPE_CHECKING:
     from harmline.summaries.files import SummaryFiles

@@ -12,11 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
-from harmline.channels.card import render_card
-from harmline.channels.telegram_errors import delivery_failure, describe, file_problem
-from harmline.delivery.channel import Attempt
-from harmline.i18n import Catalogs, Gettext
-from harmline.reports.model import Delivery, Evidence, Report
 from telegram import (
     Bot,
     InputMediaAudio,
@@ -26,6 +21,12 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken, TelegramError
+
+from harmline.channels.card import render_card
+from harmline.channels.telegram_errors import delivery_failure, describe, file_problem
+from harmline.delivery.channel import Attempt
+from harmline.i18n import Catalogs, Gettext
+from harmline.reports.model import Delivery, Evidence, Report
 
 log = logging.getLogger(__name__)
 _MEDIA_GROUP_MAX = 10

@@ -25,8 +25,9 @@ those Telegram sends (as collected by Bot API client libraries):
 
 from __future__ import annotations
 
-from harmline.delivery.channel import DeliveryFailed, flood_failure
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from harmline.delivery.channel import DeliveryFailed, flood_failure
 
 _CHAT_PROBLEMS = (
     "chat not found",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from harmline.reports.screenshots import FileUnavailable
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from harmline.services.screenshots import FileUnavailable
 
 
 async def download(bot: Bot, file_id: str, max_bytes: int) -> bytes:

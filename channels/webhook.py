@@ -20,10 +20,11 @@ import json
 from typing import Any
 
 import httpx
+
 from harmline.delivery.channel import Attempt, DeliveryFailed
 from harmline.i18n import Catalogs
-from harmline.i18n.labels import CATEGORY_LABELS
 from harmline.reports.indicators import defang
+from harmline.reports.labels import CATEGORY_LABELS
 from harmline.reports.model import Delivery, Report
 from harmline.settings.model import ContactSettings
 from harmline.storage.codec import to_text

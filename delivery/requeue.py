@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harmline.repositories.outbox import OutboxEntry, Requeue
 from harmline.routing import SUMMARY, TELEGRAM, WEBHOOK, Recipient, recipients_for, summary_recipients
 from harmline.settings import Settings
-from harmline.storage.outbox import OutboxEntry, Requeue
 from harmline.summaries.schedule import summary_of
 
 

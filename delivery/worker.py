@@ -33,8 +33,8 @@ from functools import partial
 from harmline.delivery.channel import Attempt, Channel, DeliveryFailed, StandaloneChannel
 from harmline.operations.metrics import Metrics
 from harmline.reports.model import Delivery
+from harmline.repositories import OutboxRepository, ReportRepository, Transaction
 from harmline.settings.model import DeliverySettings
-from harmline.storage import Outbox, ReportStore, Transaction
 
 log = logging.getLogger(__name__)
 AfterDelivery = Callable[[Transaction, Delivery, datetime], None]
@@ -68,7 +68,7 @@ def unexpected_reason(error: BaseException) -> str:
 
 
 class OutboxWorker:
-    def __init__(self, outbox: Outbox, reports: ReportStore, channels: Mapping[str, Channel],
+    def __init__(self, outbox: OutboxRepository, reports: ReportRepository, channels: Mapping[str, Channel],
                  settings: DeliverySettings, clock: Callable[[], datetime],
                  rng: random.Random | None = None, *, after_delivery: AfterDelivery | None = None,
                  standalone: Mapping[str, StandaloneChannel] | None = None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from harmline.bot import build_application, running
 from harmline.demo.botapi_server import BotApiServer, WebhookReceiver
 from harmline.handlers.context import HarmlineApplication, Services
-from harmline.reports.intake import utc_now
+from harmline.services.intake import utc_now
 from harmline.settings import Settings, parse_settings
 
 CONTACT_CHAT_ID = -1001234500001

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import LocalDeployment
+from harmline.storage import Database
 from harmline.summaries.files import write_files
 from harmline.summaries.week import Week
 
@@ -329,7 +330,9 @@ async def _wait_for_deliveries(local: LocalDeployment) -> None:
 
 async def _show_reports(local: LocalDeployment) -> None:
     _heading("3. Stored reports (SQLite, WAL)")
-    rows = await local.services.database.fetch_all(
+    database = local.services.database
+    assert isinstance(database, Database)  # the demo's store is SQLite: its rows are shown as they are stored
+    rows = await database.fetch_all(
         "SELECT r.reference, r.country, r.detected_language, r.language_confidence, r.category, r.platform,"
         " r.loss_amount, r.status, (SELECT COUNT(*) FROM evidence e WHERE e.report_id = r.id) AS evidence,"
         " (SELECT GROUP_CONCAT(kind || ' ' || value, ', ') FROM indicators i WHERE i.report_id = r.id) AS found"

@@ -35,8 +35,6 @@ from typing import Any, TextIO
 from urllib.parse import quote, urlsplit, urlunsplit
 from uuid import UUID, uuid4, uuid5
 
-from harmline.exports.record import ExportedIndicator, ExportedReport
-from harmline.exports.text import plain_amount
 from stix2.properties import StringProperty
 from stix2.v21 import (
     TLP_AMBER,
@@ -53,6 +51,9 @@ from stix2.v21 import (
     Report,
     UserAccount,
 )
+
+from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.exports.text import plain_amount
 
 # harmline's namespace for the UUIDv5 of its objects. Never change it: every id would change.
 NAMESPACE = UUID("75bd1fd8-0973-4236-9a35-3646b9d60495")

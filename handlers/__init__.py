@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
 from harmline.handlers import citizen, jobs, moderator_commands
 from harmline.handlers.buttons import on_button
 from harmline.handlers.check import on_check
@@ -9,7 +11,6 @@ from harmline.handlers.context import HarmlineApplication
 from harmline.handlers.errors import on_error
 from harmline.handlers.language import on_language_command
 from harmline.handlers.reporting import on_report_message
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 CLOSE_EXPIRED_EVERY_SECONDS = 5.0
 # How often the outbox and inbox gauges of /metrics are read from the database.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from telegram import Update
+
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer
 from harmline.handlers.check import on_check_report
@@ -12,9 +14,8 @@ from harmline.handlers.context import HarmlineContext
 from harmline.handlers.language import on_language_chosen, user_language
 from harmline.handlers.moderation import on_find_page, on_moderator_button, on_queue_page
 from harmline.handlers.reporting import show_next
-from harmline.reports.intake import IntakeResult, Outcome
 from harmline.reports.model import ReportStatus
-from telegram import Update
+from harmline.services.intake import IntakeResult, Outcome
 
 log = logging.getLogger(__name__)
 

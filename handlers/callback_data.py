@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from harmline.i18n import LANGUAGES
-from harmline.i18n.labels import QUESTIONS
+from harmline.reports.labels import QUESTIONS
 from harmline.reports.model import Category, FollowUpStep, Platform
 from harmline.reports.reference import REFERENCE_PATTERN
 from harmline.settings.model import ASEAN_COUNTRIES

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 
-from harmline.handlers.context import HarmlineContext
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden
+
+from harmline.handlers.context import HarmlineContext
 
 log = logging.getLogger(__name__)
 ALERT_LIMIT = 200  # characters Telegram shows in a button's answer (MESSAGE_TOO_LONG beyond)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from html import escape
 
+from telegram import Update
+from telegram.constants import ParseMode
+
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.language import user_language
 from harmline.i18n import Gettext
-from harmline.i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS
 from harmline.reports.indicators import defang
-from harmline.reports.model import Category, Indicator
-from harmline.reports.repeats import IndicatorHistory, lookup_candidates
+from harmline.reports.labels import CATEGORY_LABELS, INDICATOR_LABELS
+from harmline.reports.model import Category, Indicator, IndicatorHistory
+from harmline.reports.repeats import lookup_candidates
 from harmline.routing import guess_country
-from telegram import Update
-from telegram.constants import ParseMode
 
 MAX_CHECKED = 3
 

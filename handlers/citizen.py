@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer, edit_or_send
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.language import user_language
 from harmline.i18n import Gettext
-from harmline.i18n.labels import CATEGORY_LABELS
+from harmline.reports.labels import CATEGORY_LABELS
 from harmline.reports.model import Delivery, Report, ReportStatus
 from harmline.reports.purpose import FORWARD
 from harmline.reports.reference import normalise_reference
-from harmline.storage.moderation import AuditEntry
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from harmline.repositories.moderation import AuditEntry
 
 
 def _contacts_line(context: HarmlineContext) -> str:

@@ -6,20 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from telegram.ext import Application, CallbackContext, ExtBot
+
 from harmline.delivery import OutboxWorker
 from harmline.i18n import Catalogs, Gettext
 from harmline.moderation import Roster
-from harmline.moderation.service import Moderation
 from harmline.operations import Metrics, OperationsServer
-from harmline.reports.intake import Intake
-from harmline.reports.screenshots import ScreenshotReading
+from harmline.repositories import InboxRepository, OutboxRepository, ReportRepository, UnitOfWork
+from harmline.services.intake import Intake
+from harmline.services.moderation import Moderation
+from harmline.services.screenshots import ScreenshotReading
+from harmline.services.summaries import Summaries
 from harmline.settings import Settings
-from harmline.storage import Database, Outbox, ReportStore
-from harmline.storage.inbox import Inbox
-from harmline.summaries.service import Summaries
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed
-from telegram.ext import Application, CallbackContext, ExtBot
 
 
 @dataclass
@@ -27,15 +27,15 @@ class Services:
     """Built by the composition root (bot.py); opened in post_init, closed in post_shutdown."""
 
     settings: Settings
-    database: Database
-    reports: ReportStore
-    outbox: Outbox
+    database: UnitOfWork
+    reports: ReportRepository
+    outbox: OutboxRepository
     intake: Intake
     moderation: Moderation
     roster: Roster
     catalogs: Catalogs
     summaries: Summaries
-    inbox: Inbox
+    inbox: InboxRepository
     feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
     worker: OutboxWorker | None = None
     screenshots: ScreenshotReading | None = None  # reads evidence images ([ocr] enabled)

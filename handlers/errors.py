@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import TypeGuard
 
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.language import user_language
 from harmline.updates.backoff import retry_seconds
-from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 log = logging.getLogger(__name__)
 PASSING_FAILURE_WAIT_SECONDS = 5.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
-from harmline.reports.model import Attachment, IncomingMessage, Origin
 from telegram import (
     Message,
     MessageOrigin,
@@ -14,6 +13,8 @@ from telegram import (
     MessageOriginHiddenUser,
     MessageOriginUser,
 )
+
+from harmline.reports.model import Attachment, IncomingMessage, Origin
 
 
 def origin_of(origin: MessageOrigin | None) -> Origin | None:

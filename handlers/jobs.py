@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from telegram.error import Forbidden
+
 from harmline.handlers.context import HarmlineContext, Services
 from harmline.handlers.reporting import edit_followup
-from telegram.error import Forbidden
 
 log = logging.getLogger(__name__)
 # Telegram redelivers an unacknowledged update for at most a day; keep ids a week to be safe.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from harmline.handlers import callback_data
 from harmline.i18n import LANGUAGES, Gettext
-from harmline.i18n.labels import CATEGORY_LABELS, PLATFORM_LABELS, QUESTIONS, country_name
+from harmline.reports.labels import CATEGORY_LABELS, PLATFORM_LABELS, QUESTIONS, country_name
 from harmline.reports.model import Category, FollowUpStep, Platform, Report
-from harmline.storage.moderation import QueueItem
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from harmline.repositories.moderation import QueueItem
 
 
 def question(step: FollowUpStep, _: Gettext) -> str:

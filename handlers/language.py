@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from telegram import Update
+
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer, edit_or_send
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.keyboards import language_keyboard
 from harmline.i18n import LANGUAGES
-from harmline.reports.intake import reply_language
-from telegram import Update
+from harmline.services.intake import reply_language
 
 
 async def user_language(update: Update, context: HarmlineContext) -> str:

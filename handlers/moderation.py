@@ -11,6 +11,10 @@ from __future__ import annotations
 import logging
 from html import escape
 
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
 from harmline.channels.card import render_card
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer, cannot_edit, not_modified
@@ -19,14 +23,11 @@ from harmline.handlers.keyboards import category_menu, merge_menu, moderation_ke
 from harmline.handlers.language import user_language
 from harmline.handlers.moderator_lists import render_history, show_find_page, show_queue_page
 from harmline.i18n import Gettext
-from harmline.i18n.labels import STATUS_LABELS
-from harmline.moderation.decisions import Action
-from harmline.moderation.service import Moderator, Ruling, Verdict
+from harmline.reports.decisions import Action
+from harmline.reports.labels import STATUS_LABELS
 from harmline.reports.model import Report
 from harmline.reports.purpose import FORWARD
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from harmline.services.moderation import Moderator, Ruling, Verdict
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from html import escape
 from typing import Any, NamedTuple
 
+from telegram import Message, Update
+
 from harmline.channels.summary import posting
 from harmline.handlers import callback_data
 from harmline.handlers.context import HarmlineContext
@@ -18,15 +20,14 @@ from harmline.handlers.language import user_language
 from harmline.handlers.moderation import moderator_of, refresh_cards, refusal_text, send_report_view
 from harmline.handlers.moderator_lists import show_find_page, show_queue_page
 from harmline.i18n import LANGUAGES, Gettext
-from harmline.i18n.labels import country_name, duration_text
-from harmline.moderation.decisions import Action
-from harmline.moderation.service import Moderator, Verdict, search_terms
+from harmline.reports.decisions import Action
+from harmline.reports.labels import country_name, duration_text
 from harmline.reports.model import Category
 from harmline.reports.reference import normalise_reference
+from harmline.repositories.moderation import CountryFigures
+from harmline.services.moderation import Moderator, Verdict, search_terms
 from harmline.settings.model import ASEAN_COUNTRIES, REGIONAL
-from harmline.storage.moderation import CountryFigures
 from harmline.summaries.week import Week, last_complete_week
-from telegram import Message, Update
 
 log = logging.getLogger(__name__)
 MAX_USER_ID = 2**52  # Telegram's user ids fit in 52 bits

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from html import escape
 
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+
 from harmline.channels.card import age, truncate
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import edit_or_send
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.keyboards import list_keyboard
 from harmline.i18n import Gettext
-from harmline.i18n.labels import CATEGORY_LABELS, STATUS_LABELS, language_name
-from harmline.moderation.service import Moderator
 from harmline.reports.indicators import defang
+from harmline.reports.labels import CATEGORY_LABELS, STATUS_LABELS, language_name
 from harmline.reports.model import ReportStatus
-from harmline.storage.moderation import SEARCH_COUNT_CAP, AuditEntry, Page
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from harmline.repositories.moderation import SEARCH_COUNT_CAP, AuditEntry, Page
+from harmline.services.moderation import Moderator
 
 PAGE_SIZE = 5
 

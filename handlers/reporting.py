@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from html import escape
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
 from harmline.handlers import callback_data
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.incoming import incoming_message
 from harmline.handlers.keyboards import followup_keyboard, question
 from harmline.handlers.language import user_language
-from harmline.reports.intake import IntakeResult, Outcome
 from harmline.reports.model import Report
 from harmline.routing import recipients_for
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from harmline.services.intake import IntakeResult, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
 from harmline.i18n.languages import FALLBACK, LANGUAGES
 
 DOMAIN = "harmline"

@@ -13,8 +13,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import tesserocr
-from harmline.ocr.models import TESSDATA
 from PIL import Image
+
+from harmline.ocr.models import TESSDATA
 
 # Lines Tesseract itself doubts this much are icons, avatars and background patterns read as
 # letters ("is oc, ဝ ၂ Cc"); they would only mislead the language detector and the classifier.

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from PIL import Image
+
 from harmline.ocr.codes import read_codes
 from harmline.ocr.engine import Engine, Recognition
 from harmline.ocr.image import for_text, load
 from harmline.ocr.models import probe_set, reading_sets
-from PIL import Image
 
 # The share of a phone screen's height holding the status bar and the chat's header bar.
 _HEADER_SHARE = 0.1

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
 from harmline.reports.model import Delivery
 from harmline.reports.purpose import Card, Forward, Notice, Purpose
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 def purpose_kind(purpose: Purpose) -> str:

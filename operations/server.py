@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from harmline.operations.metrics import Metrics
 from prometheus_client import CONTENT_TYPE_LATEST
+
+from harmline.operations.metrics import Metrics
 
 Readiness = Callable[[], Awaitable[str | None]]  # None when ready, else why not
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick
+
 from harmline.reports.indicators import is_shortener, registrable_domain
 
 

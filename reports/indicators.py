@@ -33,8 +33,9 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 import phonenumbers
-from harmline.reports.model import Indicator
 from publicsuffixlist import PublicSuffixList
+
+from harmline.reports.model import Indicator
 
 # --- re-fanging and defanging -------------------------------------------------------------------
 

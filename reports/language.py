@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Protocol
 
 import langdetect
-from harmline.i18n.languages import negotiate
 from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+
+from harmline.i18n.languages import negotiate
 
 UNDETERMINED = "und"
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import stopwordsiso
+
 from harmline.reports.classify import Classification
 from harmline.reports.cues import CUES, DECORATIONS, CueMatch, find_cues, fold, is_latin, link_cues
 from harmline.reports.explanation import english_reason

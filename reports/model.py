@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from harmline.reports.purpose import FORWARD, Purpose
-
-if TYPE_CHECKING:
-    from harmline.reports.repeats import IndicatorHistory
 
 
 class Category(StrEnum):
@@ -137,6 +133,23 @@ class Indicator:
     # Where it was found: "text" (the citizen's words), "image" (read from a screenshot), "qr" (a
     # QR code). Not part of its identity: the same number typed and seen in a screenshot is one.
     found_in: str = field(default="text", compare=False)
+
+
+@dataclass(frozen=True)
+class IndicatorHistory:
+    """How often an indicator was reported before: what /check answers and cards show."""
+
+    kind: str
+    value: str
+    reports: int  # reports (not cancelled) that contain it
+    first_seen: datetime | None
+    last_seen: datetime | None
+    countries: tuple[str, ...]
+    categories: tuple[tuple[str, int], ...]  # (category, reports), most frequent first
+
+    @property
+    def most_common_category(self) -> str | None:
+        return self.categories[0][0] if self.categories else None
 
 
 @dataclass(frozen=True)

@@ -4,29 +4,12 @@ citizen's /check answers and what the contact's card shows beside each indicator
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
 
 from harmline.reports.indicators import extract_indicators
 from harmline.reports.model import Indicator
 
 _DIGITS = re.compile(r"\d")
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_.]{3,32})$")
-
-
-@dataclass(frozen=True)
-class IndicatorHistory:
-    kind: str
-    value: str
-    reports: int  # reports (not cancelled) that contain it
-    first_seen: datetime | None
-    last_seen: datetime | None
-    countries: tuple[str, ...]
-    categories: tuple[tuple[str, int], ...]  # (category, reports), most frequent first
-
-    @property
-    def most_common_category(self) -> str | None:
-        return self.categories[0][0] if self.categories else None
 
 
 def lookup_candidates(query: str, country: str) -> list[Indicator]:

@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import aiosqlite
+
 from harmline.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = sqlite3.Row
-Work = Callable[["Transaction"], Any]
+Work = Callable[["SQLiteTransaction"], Any]
 
 
 class DatabaseNotFound(Exception):
@@ -122,7 +123,7 @@ class Database:
             raise RuntimeError("database is not open")
         return self._connection
 
-    async def run(self, work: Callable[[Transaction], T]) -> T:
+    async def run(self, work: Callable[[SQLiteTransaction], T]) -> T:
         """Run ``work`` in a transaction (rolled back if it raises); return its result once it
         is committed. ``work`` runs on the database thread: plain synchronous code."""
         if self._writer is None:
@@ -169,6 +170,9 @@ class Database:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    async def ping(self) -> None:
+        await self.fetch_one("SELECT 1")
+
     async def schema_version(self) -> int:
         row = await self.fetch_one("SELECT MAX(version) AS version FROM schema_migrations")
         return int(row["version"]) if row and row["version"] is not None else 0
@@ -185,7 +189,7 @@ class Database:
                 continue
             log.info("applying migration %d: %s", version, migration.name)
 
-            def apply(tx: Transaction, version: int = version, statements: Sequence[str] = migration.statements,
+            def apply(tx: SQLiteTransaction, version: int = version, statements: Sequence[str] = migration.statements,
                       name: str = migration.name) -> None:
                 for statement in statements:
                     tx.execute(statement)
@@ -204,7 +208,7 @@ def _fail(units: list[tuple[Work, asyncio.Future[Any]]], why: str) -> None:
 def _run_batch(connection: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
     """On the database thread: every unit in one transaction, each in its own savepoint."""
     outcomes: list[tuple[bool, Any]] = []
-    transaction = Transaction(connection)
+    transaction = SQLiteTransaction(connection)
     connection.execute("BEGIN IMMEDIATE")
     try:
         for work in works:
@@ -222,7 +226,7 @@ def _run_batch(connection: sqlite3.Connection, works: list[Work]) -> list[tuple[
     return outcomes
 
 
-class Transaction:
+class SQLiteTransaction:
     """Statements inside one open transaction, on the database thread (plain sqlite3)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:

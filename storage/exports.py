@@ -10,8 +10,9 @@ from datetime import datetime
 from harmline.exports.record import ExportedIndicator, ExportedReport
 from harmline.reports.model import ReportStatus
 from harmline.reports.money import parse_loss
+from harmline.repositories.unit_of_work import Row
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database, Row
+from harmline.storage.database import Database
 
 PAGE_SIZE = 500
 # What leaves: no reporter_id, no reporter join, nothing of report_messages.
@@ -67,7 +68,7 @@ class ExportStore:
                 return
             cursor = (rows[-1]["decided_at"], rows[-1]["id"])
 
-    async def _page(self, country: str, cursor: tuple[str, int], until: datetime | None) -> list[Row]:
+    async def _page(self, country: str, cursor: tuple[str, int], until: datetime | None) -> Sequence[Row]:
         before, params = "", [country, ReportStatus.CONFIRMED.value, cursor[0], *cursor]
         if until is not None:
             before = " AND r.decided_at < ?"

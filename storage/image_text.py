@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harmline.reports.model import ImageText
+from harmline.repositories.images import FAILED, PENDING, READ, SKIPPED, PendingImage
+from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database, Transaction
+from harmline.storage.database import Database
 
-PENDING, READ, FAILED, SKIPPED = "pending", "read", "failed", "skipped"
 # Photos, and files sent "as a file" that are images (a lossless screenshot).
 _IMAGES = "(e.kind = 'photo' OR (e.kind = 'document' AND e.mime_type LIKE 'image/%'))"
 
 
-@dataclass(frozen=True)
-class PendingImage:
-    """An image to read, with what the report says about its likely language and numbering plan."""
-
-    evidence_id: int
-    report_id: int
-    file_id: str
-    attempts: int
-    country: str
-    languages: tuple[str | None, ...]  # the report's detected and reply languages
 
 
 class ImageTextStore:

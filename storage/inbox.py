@@ -10,31 +10,12 @@ done or skipped; an abandoned row keeps it a week, for the operator to look at.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from harmline.repositories.inbox import ABANDONED, MAX_REPLAYS, PENDING, Replay, StoredUpdate
+from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database, Transaction
-
-PENDING, DONE, SKIPPED, ABANDONED = "pending", "done", "skipped", "abandoned"
-# Times the handlers may begin on a replayed update (and not finish: the process died) before it
-# is given up. Only a begun handling counts, so starts killed before reaching it lose nothing.
-MAX_REPLAYS = 5
-
-
-@dataclass(frozen=True)
-class StoredUpdate:
-    update_id: int
-    payload: str  # the update's JSON exactly as Telegram sent it
-    replays: int = 0  # times the handlers began on it after a restart (and the process died)
-
-
-@dataclass(frozen=True)
-class Replay:
-    """What start-up finds in the inbox: updates to process again, and those given up now."""
-
-    updates: list[StoredUpdate]
-    abandoned: list[int]
+from harmline.storage.database import Database
 
 
 class Inbox:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harmline.moderation.roles import Grant
 from harmline.reports.model import Category, ReportStatus
+from harmline.repositories.moderation import SEARCH_COUNT_CAP, AuditEntry, CountryFigures, Page, QueueItem, ReviewCard
+from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database, Row, Transaction
+from harmline.storage.database import Database
 
-SEARCH_COUNT_CAP = 1000
 _HOUR, _DAY, _WEEK = timedelta(hours=1), timedelta(days=1), timedelta(days=7)
 # Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE terms.
 _UNDECIDED = "r.status IN ('new', 'in_review')"
@@ -24,62 +24,14 @@ _ITEM_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    """One line of a list of reports (queue, search results, merge candidates)."""
-
-    reference: str
-    country: str
-    category: Category
-    language: str | None
-    status: ReportStatus
-    urgent: bool
-    received_at: datetime
-    completed_at: datetime | None
-    excerpt: str
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[QueueItem]
-    total: int
-    offset: int
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    actor: str
-    actor_name: str | None
-    action: str
-    from_status: str | None
-    to_status: str | None
-    detail: str
 
 
-@dataclass(frozen=True)
-class CountryFigures:
-    """One country's figures for /stats: a day and a week, both in the country's own time."""
-
-    country: str
-    received_today: int
-    received_week: int
-    decided_today: int
-    decided_week: int
-    median_decision_seconds: int | None  # of this week's decisions
-    backlog: int  # undecided (new, in review)
-    backlog_over_hour: int
-    backlog_over_day: int
-    backlog_over_week: int
-    waiting_for_citizen: int  # needs info
 
 
-@dataclass(frozen=True)
-class ReviewCard:
-    chat_id: int
-    message_id: int
-    language: str
-    thread_id: int | None = None
 
 
 def _item(row: Row) -> QueueItem:

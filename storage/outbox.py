@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from harmline.reports.model import Delivery
 from harmline.reports.purpose import FORWARD, NOTICE_PREFIX, Purpose, Summary, parse_purpose
+from harmline.repositories.outbox import CANCELLED, DELIVERED, FAILED, PENDING, OutboxEntry, Requeue
+from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.routing import Recipient
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database, Row, Transaction
+from harmline.storage.database import Database
 
-PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
 # A delivery nothing was tried for yet: no attempt counted, no message out (a crash or flood
 # control can leave messages sent without a counted attempt), no error (a re-queued delivery
 # has its attempts reset but keeps its last error until it is tried again).
@@ -244,26 +244,8 @@ class Outbox:
         return await self.database.run(work)
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
-    """A delivery as operators see it: with its report's reference and country (None for a summary)."""
-
-    delivery: Delivery
-    reference: str | None
-    country: str | None
-
-    @property
-    def subject(self) -> str:
-        return self.reference or str(self.delivery.purpose)
 
 
-@dataclass(frozen=True)
-class Requeue:
-    """Send delivery ``id`` again, to ``target`` in ``language`` (those the configuration names now)."""
-
-    id: int
-    target: str
-    language: str
 
 
 _ENTRY_COLUMNS = "d.*, r.reference AS reference, r.country AS country FROM deliveries d" \

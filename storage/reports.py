@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,16 +14,18 @@ from harmline.reports.model import (
     FollowUpStep,
     IncomingMessage,
     Indicator,
+    IndicatorHistory,
     Origin,
     Platform,
     Report,
     ReportMessage,
     ReportStatus,
 )
-from harmline.reports.repeats import IndicatorHistory
 from harmline.reports.similarity import Fingerprint
+from harmline.repositories.reports import Reporter, SeenUpdate
+from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database, Row, Transaction
+from harmline.storage.database import Database
 from harmline.storage.image_text import ImageTextStore
 
 _REPORT_COLUMNS = (
@@ -41,21 +42,8 @@ _NOT_LIVE = (ReportStatus.CANCELLED.value, ReportStatus.REJECTED.value)
 _REPORT_FROM = "FROM reports r LEFT JOIN reporters p ON p.id = r.reporter_id"
 
 
-@dataclass(frozen=True)
-class SeenUpdate:
-    """What an update did when it was first processed (both None if it recorded nothing)."""
-
-    report_id: int | None
-    outcome: str | None
 
 
-@dataclass(frozen=True)
-class Reporter:
-    id: int
-    telegram_user_id: int
-    chat_id: int
-    language: str | None
-    telegram_language_code: str | None
 
 
 def _fingerprint(row: Row) -> Fingerprint:

@@ -4,11 +4,12 @@ only the two weeks it covers (the ``ix_reports_received`` range) and never loads
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from harmline.repositories.summaries import History, RepeatedValue, Spread, Tally
+from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database, Transaction
+from harmline.storage.database import Database
 
 # Reports that count in a summary: every report a citizen finished or is finishing, except those
 # they withdrew. Merged duplicates count as received (a citizen did report) but not as losses.
@@ -20,42 +21,12 @@ _SCHEDULE_SINCE = "summaries.schedule_since"
 _CANDIDATES = 60
 
 
-@dataclass(frozen=True)
-class Tally:
-    """The number of reports with one combination of fields, in one local day of the two weeks."""
-
-    day: int  # 0 … 6: last week's Monday … Sunday; 7 … 13: this week's
-    category: str
-    scam_type: str | None
-    platform: str | None
-    language: str | None
-    status: str
-    reports: int
 
 
-@dataclass(frozen=True)
-class RepeatedValue:
-    kind: str
-    value: str
-    reports: int
-    first_in_week: datetime
-    last_in_week: datetime
 
 
-@dataclass(frozen=True)
-class History:
-    """An indicator's reports in the country before the week."""
-
-    reports: int
-    first_seen: datetime | None
 
 
-@dataclass(frozen=True)
-class Spread:
-    """What a cluster's reports are: categories and platforms with their counts."""
-
-    categories: dict[str, int]
-    platforms: dict[str, int]
 
 
 class SummaryStore:

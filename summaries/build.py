@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from harmline.reports.model import Category, ReportStatus
 from harmline.reports.money import Money, parse_loss
+from harmline.repositories.summaries import SummaryRepository, Tally
 from harmline.settings.model import TIME_ZONES
-from harmline.storage.summaries import SummaryStore, Tally
 from harmline.summaries.figures import (
     Cluster,
     Count,
@@ -80,7 +80,7 @@ def _ranked(counter: Counter[str]) -> tuple[str, ...]:
 
 
 class SummaryBuilder:
-    def __init__(self, store: SummaryStore) -> None:
+    def __init__(self, store: SummaryRepository) -> None:
         self.store = store
 
     async def country(self, country: str, week: Week, made_at: datetime) -> CountrySummary:

@@ -20,15 +20,6 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, get_day_names
-from harmline.i18n.labels import (
-    babel_locale,
-    country_name,
-)
-from harmline.reports.model import Category
-from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
-from harmline.summaries.fonts import FAMILIES, printable, register_matplotlib
-from harmline.summaries.week import Week
-from harmline.summaries.wording import category_label, number, platform_label, scam_type_label, week_span
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
@@ -37,6 +28,16 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+
+from harmline.reports.labels import (
+    babel_locale,
+    country_name,
+)
+from harmline.reports.model import Category
+from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
+from harmline.summaries.fonts import FAMILIES, printable, register_matplotlib
+from harmline.summaries.week import Week
+from harmline.summaries.wording import category_label, number, platform_label, scam_type_label, week_span
 
 Gettext = Callable[[str], str]
 

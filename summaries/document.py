@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from fpdf import FontFace
-from harmline.i18n.labels import babel_locale, country_name, duration_text, language_name
+
 from harmline.reports.indicators import defang
+from harmline.reports.labels import babel_locale, country_name, duration_text, language_name
 from harmline.summaries.charts import Chart
 from harmline.summaries.figures import Count, CountrySummary, MoneyLost, RegionalSummary
 from harmline.summaries.fonts import PDF_FONT, SummaryPDF, printable

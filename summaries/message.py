@@ -7,8 +7,9 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from harmline.i18n.labels import babel_locale, country_name, duration_text, flag, language_name
+
 from harmline.reports.indicators import defang
+from harmline.reports.labels import babel_locale, country_name, duration_text, flag, language_name
 from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
 from harmline.summaries.week import Week
 from harmline.summaries.wording import (

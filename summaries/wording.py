@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_currency, format_decimal, format_percent, is_currency
-from harmline.i18n.labels import CATEGORY_LABELS, INDICATOR_LABELS, PLATFORM_LABELS, SCAM_TYPE_LABELS
+
+from harmline.reports.labels import CATEGORY_LABELS, INDICATOR_LABELS, PLATFORM_LABELS, SCAM_TYPE_LABELS
 from harmline.reports.model import Category, Platform
 from harmline.summaries.week import Week
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 import httpx
 from aiohttp import web
+
 from harmline.demo.botapi_server import BotApiServer, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from harmline.storage import Database, Transaction
+from harmline.repositories import Transaction
+from harmline.storage import Database
 from harmline.storage.codec import to_text
 from harmline.summaries.week import Week
 

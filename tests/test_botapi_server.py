@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from harmline.demo.botapi_server import BotApiServer, FakeUser, WebhookReceiver, parse_html
-from harmline.demo.botapi_server.entities import EntityParseError
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -26,6 +24,9 @@ from telegram import (
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from harmline.demo.botapi_server import BotApiServer, FakeUser, WebhookReceiver, parse_html
+from harmline.demo.botapi_server.entities import EntityParseError
 
 CHAT = 1001
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+
 from harmline.i18n import LANGUAGES, Catalogs
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from harmline.demo.botapi_server import BotApiServer
 from harmline.storage.database import Database, DatabaseNotFound
 

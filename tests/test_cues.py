@@ -4,6 +4,7 @@ actually forward, disguises included."""
 from __future__ import annotations
 
 import pytest
+
 from harmline.reports.cues import find_cues
 
 

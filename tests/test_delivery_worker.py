@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from harmline.delivery.channel import Attempt, DeliveryFailed, flood_failure
 from harmline.delivery.worker import OutboxWorker
 from harmline.reports.model import Delivery
@@ -18,7 +19,6 @@ from harmline.reports.purpose import Summary, parse_purpose
 from harmline.routing import Recipient
 from harmline.settings.model import DeliverySettings
 from harmline.storage import Database, Outbox, ReportStore
-
 from tests.conftest import Clock
 
 SETTINGS = DeliverySettings(max_attempts=5, backoff_base_seconds=10.0, backoff_max_seconds=60.0)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, WEBHOOK_SECRET, LocalDeployment
 from harmline.reports.reference import REFERENCE_PATTERN

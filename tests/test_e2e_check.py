@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from tests.test_e2e import report_and_send_now
 
 

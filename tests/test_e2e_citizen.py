@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.i18n import Catalogs
-
 from tests.test_e2e import reference_in, send_now
 
 CATALOGS = Catalogs()

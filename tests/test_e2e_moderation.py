@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
-
 from tests.test_e2e import report_and_send_now
 
 MODERATORS_GROUP = -1009000000001  # a supergroup with topics

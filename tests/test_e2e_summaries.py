@@ -14,7 +14,6 @@ from typing import Any
 from harmline.demo.botapi_server import SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.storage import Database
-
 from tests.conftest import Clock
 from tests.summary_data import DATA, insert_rows
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import stix2
+from stix2validator import ValidationOptions, print_results, validate_string
+
 from harmline.exports import FORMATS, TLP_LEVELS, write_export
 from harmline.exports.csv_export import csv_bytes
 from harmline.exports.jsonl import write_jsonl
@@ -26,7 +28,6 @@ from harmline.reports.money import Money
 from harmline.storage import Database, ReportStore
 from harmline.storage.exports import ExportStore
 from harmline.storage.moderation import ModerationStore
-from stix2validator import ValidationOptions, print_results, validate_string
 
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 GENERATED = datetime(2026, 12, 1, tzinfo=UTC)

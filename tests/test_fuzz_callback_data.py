@@ -4,6 +4,9 @@ accepts only what the builders write, and every builder's output means the same 
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from harmline.handlers import callback_data
 from harmline.handlers.callback_data import (
     MAX_NUMBER,
@@ -18,12 +21,10 @@ from harmline.handlers.callback_data import (
     parse,
 )
 from harmline.i18n import LANGUAGES
-from harmline.i18n.labels import QUESTIONS
+from harmline.reports.labels import QUESTIONS
 from harmline.reports.model import Category, FollowUpStep, Platform
 from harmline.reports.reference import ALPHABET, LENGTH
 from harmline.settings.model import ASEAN_COUNTRIES
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 KINDS = ("fu", "lang", "mod", "q", "find", "chk", "del")
 references = st.builds(lambda country, tail: f"{country}-{tail}", st.sampled_from(sorted(ASEAN_COUNTRIES)),

@@ -9,13 +9,14 @@ import unicodedata
 from collections.abc import Iterator
 
 import pytest
-from harmline.moderation.service import MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, search_terms
-from harmline.reports.indicators import extract_indicators
-from harmline.reports.repeats import lookup_candidates
-from harmline.settings.model import ASEAN_COUNTRIES
-from harmline.storage.moderation import fts5_phrase
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+
+from harmline.reports.indicators import extract_indicators
+from harmline.reports.repeats import lookup_candidates
+from harmline.services.moderation import MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, search_terms
+from harmline.settings.model import ASEAN_COUNTRIES
+from harmline.storage.moderation import fts5_phrase
 
 FTS5_SYNTAX = ['"', '""', "*", "^", ":", "(", ")", "-", "+", "AND", "OR", "NOT", "NEAR", "NEAR(", "text:",
                "{text}", "\x00", "\x1b", "\u0301", "\u200f", "\u202e", "\ufeff", "🤖", "👨‍👩‍👧", " "]

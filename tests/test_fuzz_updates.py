@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from harmline.demo.botapi_server import SentMessage
 from harmline.demo.botapi_server.entities import utf16_len
 from harmline.demo.environment import LocalDeployment
 from harmline.handlers import callback_data
 from harmline.i18n import LANGUAGES
-from harmline.i18n.labels import QUESTIONS
+from harmline.reports.labels import QUESTIONS
 from harmline.reports.model import Category, FollowUpStep, Platform
 from harmline.settings.model import ASEAN_COUNTRIES
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from tests.test_e2e import report_and_send_now
 from tests.test_e2e_moderation import ADMIN, MOD_MY, MOD_TH, MODERATORS_GROUP, STRANGER, _config
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harmline.demo.botapi_server import BotApiServer, FakeUser, SentMessage
-from harmline.demo.environment import LocalDeployment
-from harmline.handlers.callbacks import ALERT_LIMIT, answer
 from telegram import Bot
 from telegram.error import BadRequest
 
+from harmline.demo.botapi_server import BotApiServer, FakeUser, SentMessage
+from harmline.demo.environment import LocalDeployment
+from harmline.handlers.callbacks import ALERT_LIMIT, answer
 from tests.test_e2e import report_and_send_now
 from tests.test_e2e_moderation import ADMIN, MOD_MY, MODERATORS_GROUP, STRANGER, _config, button, card_of
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from harmline.demo.environment import LocalDeployment
-from harmline.storage import Database
-from harmline.storage.inbox import ABANDONED, DONE, MAX_REPLAYS, PENDING, SKIPPED, Inbox, StoredUpdate
 
+from harmline.demo.environment import LocalDeployment
+from harmline.repositories.inbox import ABANDONED, DONE, MAX_REPLAYS, PENDING, SKIPPED, StoredUpdate
+from harmline.storage import Database
+from harmline.storage.inbox import Inbox
 from tests.test_e2e import reference_in
 from tests.test_run_command import _free_port
 

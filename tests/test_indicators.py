@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from harmline.reports.indicators import crypto_network, defang, extract_indicators, refang, registrable_domain
 from harmline.reports.model import Indicator
 

@@ -8,15 +8,15 @@ from itertools import count
 from typing import Any
 
 import pytest
+
 from harmline.moderation import Roster
 from harmline.reports.classify import KeywordClassifier
-from harmline.reports.intake import Intake, Outcome
 from harmline.reports.language import LayeredLanguageDetector
 from harmline.reports.model import Attachment, Category, FollowUpStep, IncomingMessage, Platform, ReportStatus
 from harmline.reports.reference import REFERENCE_PATTERN
+from harmline.services.intake import Intake, Outcome
 from harmline.settings import Settings
-from harmline.storage import Database, Outbox, ReportStore
-
+from harmline.storage import sqlite_store
 from tests.conftest import Clock
 
 _update_ids = count(1000)
@@ -25,13 +25,12 @@ DETECTOR = LayeredLanguageDetector()
 
 class Harness:
     def __init__(self, settings: Settings, clock: Clock) -> None:
-        self.database = Database(settings.database)
-        self.reports = ReportStore(self.database)
-        self.outbox = Outbox(self.database)
+        store = sqlite_store(settings.database)
+        self.database, self.reports, self.outbox = store.database, store.reports, store.outbox
         self.clock = clock
         self.woken = 0
-        self.intake = Intake(self.database, self.reports, self.outbox, settings, DETECTOR, KeywordClassifier(),
-                             Roster(settings), clock=clock, on_due=self._wake)
+        self.intake = Intake(store, settings, DETECTOR, KeywordClassifier(), Roster(settings), clock=clock,
+                             on_due=self._wake)
 
     def _wake(self) -> None:
         self.woken += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from harmline.i18n import negotiate
 from harmline.reports.language import LayeredLanguageDetector
 

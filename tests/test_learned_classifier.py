@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from harmline.reports.classify import Classification, KeywordClassifier
 from harmline.reports.cues import DECORATIONS, fold
 from harmline.reports.learned import WEIGHTS, LearnedClassifier, normalise

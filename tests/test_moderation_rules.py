@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from harmline.moderation import Grant, Roster
-from harmline.moderation.decisions import Action, next_status
+from harmline.reports.decisions import Action, next_status
 from harmline.reports.model import ReportStatus
 from harmline.routing import REVIEW, reviewers_for
 from harmline.settings import parse_settings
-
 from tests.conftest import config
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from babel.numbers import get_decimal_symbol, get_territory_currencies
+
 from harmline.reports import money
 from harmline.reports.money import Money, parse_loss
 

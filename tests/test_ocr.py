@@ -7,13 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
+
 from harmline.ocr import ScreenshotReader, UnreadableImage
 from harmline.ocr.image import for_text, load
 from harmline.ocr.models import installed, probe_set, reading_sets
 from harmline.ocr.scripts import script_shares
 from harmline.reports.indicators import indicators_read
-from PIL import Image
-
 from tests.screenshot_support import chat_screenshot
 
 EVERY_LANGUAGE = sorted(installed())

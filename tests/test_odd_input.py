@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import Bot, Update
+
 from harmline.demo.environment import LocalDeployment
 from harmline.handlers.incoming import has_words
-from telegram import Bot, Update
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 FIXTURES = SHARED / "telegram_updates" / "updates_wrapped.jsonl"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.handlers import jobs
 from harmline.settings import ConfigError, parse_settings
-from prometheus_client.parser import text_string_to_metric_families
-
 from tests.conftest import config
 from tests.test_e2e import report_and_send_now
 

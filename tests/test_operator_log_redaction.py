@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harmline.settings.log import JsonLines, TokenRedactor, install
 from telegram.error import InvalidToken, NetworkError
+
+from harmline.settings.log import JsonLines, TokenRedactor, install
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7412589630:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw7"  # the shape of a real token (35-character secret)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from harmline.handlers.ordering import PerChatOrderedProcessor
 from telegram import Bot, Update
+
+from harmline.handlers.ordering import PerChatOrderedProcessor
 
 BOT = Bot("1:offline")
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.reports.model import Delivery
-
 from tests.test_e2e import report_and_send_now
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from harmline.channels.telegram_chat import TelegramChatChannel
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.reports.model import Delivery, Report
-
 from tests.test_e2e import reference_in, report_and_send_now, send_now
 
 OTHER_CHAT_ID = -1001234500002  # a second contact of the same country, in its own chat

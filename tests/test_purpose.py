@@ -4,6 +4,7 @@ is taken for a purpose (a delivery of an unknown kind must not be sent as someth
 from __future__ import annotations
 
 import pytest
+
 from harmline.reports.purpose import CARD, FORWARD, BadPurpose, Card, Notice, Summary, parse_purpose
 
 

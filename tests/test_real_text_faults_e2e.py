@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from harmline.demo.environment import LocalDeployment
 
+from harmline.demo.environment import LocalDeployment
 from tests.test_e2e import reference_in
 from tests.test_e2e_citizen import ACK, CATALOGS
 

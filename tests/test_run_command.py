@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import httpx
-from harmline.demo.botapi_server import BotApiServer
 
+from harmline.demo.botapi_server import BotApiServer
 from tests.test_e2e import reference_in, send_now
 
 ROOT = Path(__file__).resolve().parent.parent

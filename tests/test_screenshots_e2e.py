@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from tests.screenshot_support import chat_screenshot
 from tests.test_e2e import reference_in, send_now
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from harmline.settings import ConfigError, load_settings, parse_settings
 
+from harmline.settings import ConfigError, load_settings, parse_settings
 from tests.conftest import config
 
 ROOT = Path(__file__).resolve().parent.parent

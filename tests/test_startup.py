@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from harmline.demo.botapi_server import BotApiServer
-
 from tests.test_run_command import _free_port
 
 TOKEN = "8888:SECRET-TOKEN-VALUE"

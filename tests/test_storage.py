@@ -7,7 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harmline.storage import Database, Transaction
+
+from harmline.repositories import Transaction
+from harmline.storage import Database
 from harmline.storage.migrations import MIGRATIONS
 
 

@@ -9,18 +9,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from harmline.i18n import Catalogs
 from harmline.reports.purpose import Notice, parse_purpose
+from harmline.services.summaries import Summaries
 from harmline.settings import REGIONAL, Settings, SummarySettings
-from harmline.storage import Database, Outbox
+from harmline.storage import Database, store_on
 from harmline.storage.summaries import SummaryStore
 from harmline.summaries.build import SummaryBuilder
 from harmline.summaries.figures import Cluster, Count, MoneyLost, RepeatedIndicator
 from harmline.summaries.message import country_message
 from harmline.summaries.schedule import latest_run, next_run_at, purpose, summary_of
-from harmline.summaries.service import Summaries
 from harmline.summaries.week import Week
-
 from tests.conftest import Clock
 from tests.summary_data import DATA, PHONE, SLOT, URL, W47, bangkok, insert_rows
 
@@ -171,7 +171,7 @@ async def test_summaries_are_queued_once_per_week_and_recipient_even_across_rest
     async def service() -> tuple[Database, Summaries]:
         database = Database(settings.database)
         await database.open()
-        summaries = Summaries(database, settings, Outbox(database), Catalogs(), clock)
+        summaries = Summaries(store_on(database), settings, Catalogs(), clock)
         summaries.on_due = lambda: woken.append(1)
         return database, summaries
 

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from babel.dates import get_day_names
 from babel.messages.pofile import read_po
+from pypdf import PdfReader
+
 from harmline.i18n.catalog import LOCALES_DIR, Catalogs
-from harmline.i18n.labels import babel_locale, country_name, language_name
+from harmline.reports.labels import babel_locale, country_name, language_name
 from harmline.summaries.charts import Chart, country_charts, regional_charts
 from harmline.summaries.document import country_pdf, regional_pdf
 from harmline.summaries.figures import (
@@ -32,7 +34,6 @@ from harmline.summaries.figures import (
 from harmline.summaries.fonts import missing_characters, printable
 from harmline.summaries.week import Week
 from harmline.summaries.wording import category_label, platform_label, scam_type_label, week_span
-from pypdf import PdfReader
 
 SCRIPTS = ["en", "th", "km", "lo", "my", "ta", "zh"]
 ASEAN = ["TH", "MY", "ID", "VN", "PH", "KH", "LA", "MM", "SG", "BN", "TL"]

@@ -18,8 +18,10 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from harmline.storage.inbox import DONE, MAX_REPLAYS, SKIPPED, Inbox, StoredUpdate
 from telegram import Bot, Update
+
+from harmline.repositories import InboxRepository
+from harmline.repositories.inbox import DONE, MAX_REPLAYS, SKIPPED, StoredUpdate
 
 log = logging.getLogger(__name__)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,7 +47,8 @@ def as_text(payload: object) -> str:
 
 
 class UpdateFeed:
-    def __init__(self, inbox: Inbox, queue: asyncio.Queue[object], bot: Bot, clock: Callable[[], datetime]) -> None:
+    def __init__(self, inbox: InboxRepository, queue: asyncio.Queue[object], bot: Bot,
+                 clock: Callable[[], datetime]) -> None:
         self.inbox = inbox
         self.queue = queue  # the application's update queue
         self.bot = bot  # updates refer to the bot that received them (message.reply_text …)

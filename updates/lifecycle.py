@@ -14,10 +14,11 @@ import signal
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from harmline.updates.backoff import Backoff, explain, retry_seconds
-from harmline.updates.feed import UpdateFeed
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from harmline.updates.backoff import Backoff, explain, retry_seconds
+from harmline.updates.feed import UpdateFeed
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,11 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
+from telegram.error import RetryAfter, TelegramError
+
 from harmline.updates.backoff import Backoff, explain, retry_seconds
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed, update_id_of
-from telegram.error import RetryAfter, TelegramError
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,12 @@ import sqlite3
 from collections.abc import Sequence
 
 from aiohttp import web
+from telegram.error import RetryAfter, TelegramError
+
 from harmline.settings.model import WebhookServerSettings
 from harmline.updates.backoff import Backoff, explain, retry_seconds
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed, update_id_of
-from telegram.error import RetryAfter, TelegramError
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

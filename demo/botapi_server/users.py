@@ -12,13 +12,25 @@ import copy
 import re
 import struct
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .entities import utf16_len
-from .models import SentMessage
+from .models import SentMessage, StoredFile
 
-if TYPE_CHECKING:
-    from .server import BotApiServer
+
+class Server(Protocol):
+    """What a user needs of the server (BotApiServer) to send it updates."""
+
+    def push_update(self, update: dict[str, Any]) -> int: ...
+    def next_serial(self) -> int: ...
+    def next_message_id(self, chat_id: int) -> int: ...
+    def chat_wire(self, chat_id: int) -> dict[str, Any]: ...
+    def register_file(self, data: bytes, kind: str = "document", *, mime_type: str | None = None,
+                      file_name: str | None = None) -> StoredFile: ...
+    def register_photo(self, data: bytes) -> StoredFile: ...
+    def photo_sizes(self, stored: StoredFile) -> list[dict[str, Any]]: ...
+    def record_user_message(self, wire: dict[str, Any]) -> None: ...
+    def open_callback(self, query_id: str) -> None: ...
 
 # A valid 1x1 grayscale baseline JPEG, split so a COM segment can make every photo unique.
 _JPEG_HEAD = bytes.fromhex("ffd8")
@@ -83,7 +95,7 @@ class FakeUser:
 
     def __init__(
         self,
-        server: BotApiServer,
+        server: Server,
         user_id: int,
         first_name: str,
         *,

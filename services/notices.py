@@ -7,9 +7,9 @@ from datetime import datetime
 
 from harmline.reports.model import Delivery, Report, ReportStatus
 from harmline.reports.purpose import FORWARD, Notice
+from harmline.repositories import OutboxRepository, ReportRepository, Transaction
+from harmline.repositories.outbox import DELIVERED, PENDING
 from harmline.routing import citizen_of
-from harmline.storage import Outbox, ReportStore, Transaction
-from harmline.storage.outbox import DELIVERED, PENDING
 
 CONFIRMED, FORWARDED, REJECTED, MERGED = "confirmed", "forwarded", "rejected", "merged"
 UNREADABLE = "unreadable"  # the report is only a picture, and its text could not be read
@@ -17,7 +17,7 @@ ASK_PREFIX = "ask:"  # + the question's key (i18n.labels.QUESTIONS)
 
 
 class Notices:
-    def __init__(self, outbox: Outbox, reports: ReportStore) -> None:
+    def __init__(self, outbox: OutboxRepository, reports: ReportRepository) -> None:
         self.outbox = outbox
         self.reports = reports
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
+
 from harmline.reports.model import Category, Platform, ReportStatus
 
 

@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from harmline.i18n.labels import QUESTIONS
-from harmline.moderation import notices
-from harmline.moderation.decisions import Action, next_status
-from harmline.moderation.notices import Notices
 from harmline.moderation.roles import EVERY_COUNTRY, Grant, Roster
+from harmline.reports.decisions import Action, next_status
 from harmline.reports.indicators import extract_indicators
+from harmline.reports.labels import QUESTIONS
 from harmline.reports.model import Category, Report, ReportStatus
+from harmline.repositories import Store, Transaction
+from harmline.repositories.moderation import CountryFigures, Page
 from harmline.routing import recipients_for
+from harmline.services import notices
+from harmline.services.notices import Notices
 from harmline.settings.model import TIME_ZONES, Settings
-from harmline.storage import Database, Outbox, ReportStore, Transaction
-from harmline.storage.moderation import CountryFigures, ModerationStore, Page
 
 MIN_SEARCH_LENGTH = 3  # the full-text index is of character trigrams
 MAX_SEARCH_LENGTH = 200
@@ -74,13 +74,12 @@ class Ruling:
 
 
 class Moderation:
-    def __init__(self, database: Database, reports: ReportStore, store: ModerationStore, outbox: Outbox,
-                 roster: Roster, settings: Settings, clock: Callable[[], datetime]) -> None:
-        self.database = database
-        self.reports = reports
-        self.store = store
-        self.outbox = outbox
-        self.notices = Notices(outbox, reports)
+    def __init__(self, store: Store, roster: Roster, settings: Settings, clock: Callable[[], datetime]) -> None:
+        self.database = store.database
+        self.reports = store.reports
+        self.store = store.moderation
+        self.outbox = store.outbox
+        self.notices = Notices(store.outbox, store.reports)
         self.roster = roster
         self.settings = settings
         self.clock = clock

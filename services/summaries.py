@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 
 from harmline.i18n import Catalogs
 from harmline.reports.purpose import Summary
+from harmline.repositories import Store, Transaction
 from harmline.routing import Recipient, summary_recipients
 from harmline.settings.model import REGIONAL, Settings
-from harmline.storage import Database, Outbox, Transaction
-from harmline.storage.exports import ExportStore
-from harmline.storage.summaries import SummaryStore
 from harmline.summaries.build import SummaryBuilder
 from harmline.summaries.figures import CountrySummary, RegionalSummary
 from harmline.summaries.schedule import Run, latest_run, purpose
@@ -28,15 +26,14 @@ log = logging.getLogger(__name__)
 
 
 class Summaries:
-    def __init__(self, database: Database, settings: Settings, outbox: Outbox, catalogs: Catalogs,
-                 clock: Callable[[], datetime]) -> None:
-        self.database = database
+    def __init__(self, store: Store, settings: Settings, catalogs: Catalogs, clock: Callable[[], datetime]) -> None:
+        self.database = store.database
         self.settings = settings
-        self.outbox = outbox
+        self.outbox = store.outbox
         self.catalogs = catalogs
-        self.store = SummaryStore(database)
+        self.store = store.summaries
         self.builder = SummaryBuilder(self.store)
-        self.exports = ExportStore(database)
+        self.exports = store.exports
         self.clock = clock
         self.on_due: Callable[[], None] = lambda: None  # wakes the outbox worker
         # Runs already queued by this process, and when the schedule first ran: the schedule is

@@ -31,9 +31,9 @@ from harmline.reports.model import (
 from harmline.reports.purpose import CARD, Card
 from harmline.reports.reference import new_reference
 from harmline.reports.similarity import compare, fingerprint
+from harmline.repositories import Store, Transaction
 from harmline.routing import guess_country, recipients_for, reviewers_for
 from harmline.settings.model import Settings
-from harmline.storage import Database, ImageTextStore, Outbox, ReportStore, Transaction
 
 Clock = Callable[[], datetime]
 
@@ -93,14 +93,13 @@ def reply_language(chosen: str | None, language_code: str | None, detected: str 
 
 
 class Intake:
-    def __init__(self, database: Database, reports: ReportStore, outbox: Outbox, settings: Settings,
-                 detector: LanguageDetector, classifier: Classifier, roster: Roster, *, clock: Clock = utc_now,
-                 on_due: Callable[[], None] = lambda: None) -> None:
-        self.database = database
-        self.images = ImageTextStore(database)
+    def __init__(self, store: Store, settings: Settings, detector: LanguageDetector, classifier: Classifier,
+                 roster: Roster, *, clock: Clock = utc_now, on_due: Callable[[], None] = lambda: None) -> None:
+        self.database = store.database
+        self.images = store.images
         self.roster = roster
-        self.reports = reports
-        self.outbox = outbox
+        self.reports = store.reports
+        self.outbox = store.outbox
         self.settings = settings
         self.detector = detector
         self.classifier = classifier

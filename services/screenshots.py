@@ -18,14 +18,15 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from harmline.moderation.notices import UNREADABLE, Notices
 from harmline.ocr import ImageReading, ScreenshotReader, UnreadableImage
 from harmline.reports.indicators import indicators_read
-from harmline.reports.intake import Intake
 from harmline.reports.language import Detection
 from harmline.reports.model import ImageText
+from harmline.repositories import Transaction
+from harmline.repositories.images import PendingImage
+from harmline.services.intake import Intake
+from harmline.services.notices import UNREADABLE, Notices
 from harmline.settings.model import OcrSettings
-from harmline.storage import PendingImage, Transaction
 
 log = logging.getLogger(__name__)
 # How often an idle reader looks for images it was not woken for (queued by a replayed update).

@@ -1,0 +1,82 @@
+"""The figures of a week, aggregated by the store, and the summaries' schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from harmline.repositories.unit_of_work import Transaction
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The number of reports with one combination of fields, in one local day of the two weeks."""
+
+    day: int  # 0 … 6: last week's Monday … Sunday; 7 … 13: this week's
+    category: str
+    scam_type: str | None
+    platform: str | None
+    language: str | None
+    status: str
+    reports: int
+
+
+@dataclass(frozen=True)
+class RepeatedValue:
+    kind: str
+    value: str
+    reports: int
+    first_in_week: datetime
+    last_in_week: datetime
+
+
+@dataclass(frozen=True)
+class History:
+    """An indicator's reports in the country before the week."""
+
+    reports: int
+    first_seen: datetime | None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """What a cluster's reports are: categories and platforms with their counts."""
+
+    categories: dict[str, int]
+    platforms: dict[str, int]
+
+
+class SummaryRepository(Protocol):
+    """The figures of a week, aggregated by the store, and the summaries' schedule."""
+
+    async def tallies(self, country: str, day_starts: Sequence[datetime]) -> list[Tally]:
+        """Reports received per local day of two weeks (``day_starts``: the 15 boundaries from
+        last week's Monday 00:00 to the Monday after this week, in UTC), by category, scam type,
+        platform, language and state."""
+        ...
+
+    async def losses(self, country: str, start: datetime, end: datetime) -> list[str]:
+        """What the citizens typed as the amount they lost, for the week's substantive reports."""
+        ...
+
+    async def decision_seconds(self, country: str, start: datetime, end: datetime) -> list[int]:
+        """Seconds from completion to decision of the decisions taken in the week, ascending."""
+        ...
+
+    async def repeated_values(self, country: str, start: datetime, end: datetime) -> list[RepeatedValue]:
+        """Indicator values carried by two or more of the week's substantive reports, most first."""
+        ...
+
+    async def history(self, country: str, kind: str, value: str, before: datetime) -> History:
+        """How often the country's live reports carried the value before ``before``."""
+        ...
+
+    async def spread(self, country: str, kind: str, value: str, start: datetime, end: datetime) -> Spread: ...
+
+    @staticmethod
+    def schedule_since(tx: Transaction, now: datetime) -> datetime:
+        """When the summary schedule first ran on this database (recorded now if never): summaries
+        due before it are not sent, so a new deployment does not open with last week's summary."""
+        ...
