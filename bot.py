@@ -41,7 +41,7 @@ from harmline.services.screenshots import ScreenshotReading, make_reader
 from harmline.services.summaries import Summaries
 from harmline.settings import Settings
 from harmline.settings.log import JsonLines, OneLineNonJson, TokenRedactor, install
-from harmline.storage import sqlite_store
+from harmline.storage import open_store
 from harmline.updates import TelegramClient, UpdateFeed
 from harmline.updates.lifecycle import UpdateSource
 from harmline.updates.polling import Poller
@@ -60,7 +60,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       clock: Callable[[], datetime] = utc_now) -> HarmlineApplication:
     """Everything the bot needs, wired once. Resources are opened in post_init."""
     catalogs = Catalogs()
-    store = sqlite_store(settings.database)
+    store = open_store(settings.database, settings.database_url)
     detector, classifier = build_reading()
     roster = Roster(settings)  # run-time changes (/mod, /duty) are loaded in post_init
     intake = Intake(store, settings, detector, classifier, roster, clock=clock)

@@ -28,7 +28,8 @@ from harmline.routing import NOTICE, summary_recipients
 from harmline.services.intake import utc_now
 from harmline.services.summaries import Summaries
 from harmline.settings import REGIONAL, ConfigError, Settings, load_settings
-from harmline.storage import sqlite_store
+from harmline.storage import open_store
+from harmline.storage.units import DatabaseUnavailable
 from harmline.summaries.week import Week, last_complete_week
 from harmline.updates import StartupError
 
@@ -46,7 +47,7 @@ def _load(path: str, *, existing_database: bool = False) -> Settings:
     except ConfigError as error:
         print(f"harmline: config error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    problem = missing_database(settings.database, create=not existing_database)
+    problem = None if settings.database_url else missing_database(settings.database, create=not existing_database)
     if problem is not None:
         print(f"harmline: {problem}", file=sys.stderr)
         raise SystemExit(2)
@@ -64,7 +65,7 @@ def command_run(args: argparse.Namespace) -> int:
         log.info("harmline serving %s, database %s", ", ".join(settings.countries), settings.database)
         asyncio.run(updates.serve(application, services.feed, update_source(application),
                                   settings.telegram.base_url))
-    except StartupError as error:
+    except (StartupError, DatabaseUnavailable) as error:
         log.error("cannot start: %s", error)
         return 2
     except KeyboardInterrupt:  # before serve() handles SIGINT itself
@@ -78,7 +79,6 @@ def command_outbox(args: argparse.Namespace) -> int:
     from harmline.delivery.requeue import plan_requeue
     from harmline.delivery.worker import IDLE_POLL_SECONDS
     from harmline.repositories.outbox import FAILED, PENDING, OutboxEntry
-    from harmline.storage.database import DatabaseNotFound
 
     if not args.config:
         print("harmline outbox: --config FILE is required", file=sys.stderr)
@@ -158,7 +158,7 @@ def command_outbox(args: argparse.Namespace) -> int:
         return 0 if requeued else 1
 
     async def run() -> int:
-        store = sqlite_store(settings.database, create=False)
+        store = open_store(settings.database, settings.database_url, create=False)
         await store.database.open()
         try:
             outbox = store.outbox
@@ -168,9 +168,38 @@ def command_outbox(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(run())
-    except DatabaseNotFound as error:  # removed since _load looked
+    except DatabaseUnavailable as error:  # removed since _load looked, or a server down
         print(f"harmline: {error}", file=sys.stderr)
         return 2
+
+
+def command_migrate_db(args: argparse.Namespace) -> int:
+    """Copy a deployment's SQLite database into an empty PostgreSQL database."""
+    from harmline.storage.transfer import TransferRefused, copy_to_postgres
+
+    source = args.source.removeprefix("sqlite://") if args.source.startswith("sqlite:///") else args.source
+    if not args.target.startswith(("postgresql://", "postgres://")):
+        print("harmline migrate-db: --to must be a postgresql:// URL", file=sys.stderr)
+        return 2
+    shown: dict[str, int] = {}
+
+    def progress(table: str, rows: int) -> None:
+        if shown.get(table) != rows:
+            shown[table] = rows
+            print(f"\r  {table}: {rows} rows".ljust(48), end="", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    try:
+        result = asyncio.run(copy_to_postgres(source, args.target, progress))
+    except (TransferRefused, DatabaseUnavailable) as error:
+        print(f"\nharmline migrate-db: {error}", file=sys.stderr)
+        return 2
+    print(file=sys.stderr)
+    for table, rows in result.counts.items():
+        print(f"{table:>20}  {rows:>9} rows, the same in both")
+    print(f"copied in {time.perf_counter() - started:.1f} s; {result.sampled} reports compared field by field. "
+          f"Set [storage] url to the PostgreSQL database (and remove storage.database) to run on it.")
+    return 0
 
 
 def command_check_config(args: argparse.Namespace) -> int:
@@ -210,11 +239,10 @@ def command_summary(args: argparse.Namespace) -> int:
     recipients = summary_recipients(scope, settings)
     language = args.language or (recipients[0].language if recipients else "en")
 
-    from harmline.storage.database import DatabaseNotFound
     from harmline.summaries.files import write_files  # matplotlib and fpdf2: only for this command
 
     async def make() -> list[Path]:
-        store = sqlite_store(settings.database, create=False)
+        store = open_store(settings.database, settings.database_url, create=False)
         await store.database.open()
         try:
             summaries = Summaries(store, settings, Catalogs(), utc_now)
@@ -226,7 +254,7 @@ def command_summary(args: argparse.Namespace) -> int:
     print(f"summary {scope} {week.label} in {language} from {settings.database} …")
     try:
         written = asyncio.run(make())
-    except DatabaseNotFound as error:  # removed since _load looked
+    except DatabaseUnavailable as error:  # removed since _load looked, or a server down
         print(f"harmline: {error}", file=sys.stderr)
         return 2
     for path in written:
@@ -249,10 +277,9 @@ def command_export(args: argparse.Namespace) -> int:
         print(f"harmline export: --since {args.since!r} is not a date like 2026-11-01", file=sys.stderr)
         return 2
     since = since if since.tzinfo else since.replace(tzinfo=UTC)
-    from harmline.storage.database import DatabaseNotFound
 
     async def export(handle: BinaryIO) -> int:
-        store = sqlite_store(settings.database, create=False)
+        store = open_store(settings.database, settings.database_url, create=False)
         await store.database.open()
         try:
             records = store.exports.confirmed_since(since, country)
@@ -264,7 +291,7 @@ def command_export(args: argparse.Namespace) -> int:
     try:
         with Path(args.out).open("wb") as handle:
             count = asyncio.run(export(handle))
-    except DatabaseNotFound as error:  # removed since _load looked
+    except DatabaseUnavailable as error:  # removed since _load looked, or a server down
         print(f"harmline: {error}", file=sys.stderr)
         return 2
     print(f"exported {count} confirmed report(s) since {since.isoformat()} as {args.format} to {args.out}")
@@ -336,6 +363,16 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--producer", help="STIX: the name of this deployment, e.g. \"Thailand pilot\" (the "
                                            "Identity is \"harmline: NAME\"; default: the served countries)")
     export.set_defaults(handler=command_export)
+    migrate = commands.add_parser(
+        "migrate-db", help="copy a SQLite database into an empty PostgreSQL database (verified)",
+        description="Copies every table (ids kept) from one consistent moment of the SQLite database, "
+                    "which may be in use, into an empty PostgreSQL database, then compares counts and "
+                    "sampled reports. Stop the bot before switching it to the copy.")
+    migrate.add_argument("--from", dest="source", required=True, metavar="sqlite:///FILE",
+                         help="the SQLite database (a sqlite:/// URL or a path)")
+    migrate.add_argument("--to", dest="target", required=True, metavar="postgresql://…",
+                         help="an empty PostgreSQL database")
+    migrate.set_defaults(handler=command_migrate_db)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)
     check.set_defaults(handler=command_check_config)

@@ -19,13 +19,18 @@ CONTACT_CHAT_ID = -1001234500001
 WEBHOOK_SECRET = "demo-webhook-secret"
 
 
+def storage_for(database: str) -> dict[str, str]:
+    """The ``[storage]`` table for ``database``: a postgresql:// URL, or an SQLite file."""
+    return {"url": database} if database.startswith(("postgresql://", "postgres://")) else {"database": database}
+
+
 def local_config(database: str, server: BotApiServer, receiver: WebhookReceiver,
                  **overrides: Any) -> dict[str, Any]:
     """A configuration pointing at the loopback servers; ``overrides`` replace whole tables."""
     document: dict[str, Any] = {
         "telegram": {"token": server.token, "base_url": server.base_url, "base_file_url": server.base_file_url,
                      "rate_limit": False},
-        "storage": {"database": database},
+        "storage": storage_for(database),
         "deployment": {"countries": ["MY"]},
         "moderation": {"review": "none"},
         # The contact's webhook is the receiver on 127.0.0.1, plain http: nothing leaves the machine.

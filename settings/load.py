@@ -13,7 +13,7 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from harmline.i18n.languages import LANGUAGES
@@ -323,12 +323,30 @@ def _summaries(table: _Table) -> SummarySettings:
     return SummarySettings(weekday=WEEKDAYS.index(day), at=at, regional_time_zone=zone)
 
 
+def _database_url(url: str | None) -> str | None:
+    """``storage.url``: a PostgreSQL connection URL (the password may stay out of the file: libpq
+    reads PGPASSWORD and ~/.pgpass)."""
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(f"storage.url: expected postgresql://[user[:password]@]host[:port]/database, got a "
+                          f"{parts.scheme or 'scheme-less'} URL (SQLite is storage.database = \"FILE\")")
+    if not parts.path.strip("/"):
+        raise ConfigError("storage.url: names no database (…/DATABASE at the end)")
+    return url.strip()
+
+
 def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Settings:
     """Validate an already parsed TOML document. Relative paths are taken from ``base_dir``."""
     root = _Table(data, "")
     telegram = _telegram(root.table("telegram"))
 
     storage = root.table("storage")
+    given = storage.get("database", str, None)
+    database_url = _database_url(storage.get("url", str, None))
+    if given is not None and database_url is not None:
+        raise ConfigError("storage.url: give either storage.url (PostgreSQL) or storage.database (SQLite), not both")
     database = storage.text("database", "harmline.db")
     storage.finish()
     if database != ":memory:" and base_dir is not None and not Path(database).is_absolute():
@@ -385,6 +403,7 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     return Settings(
         telegram=telegram,
         database=database,
+        database_url=database_url,
         countries=countries,
         review=review,  # type: ignore[arg-type]
         admins=admins,

@@ -152,7 +152,7 @@ class SummarySettings:
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings
-    database: str
+    database: str  # the SQLite file, unless database_url names a PostgreSQL database
     countries: tuple[str, ...]
     review: ReviewMode = "none"
     admins: tuple[int, ...] = ()  # Telegram user ids: every country, and /mod to manage moderators
@@ -166,6 +166,7 @@ class Settings:
     operations: OperationsSettings = field(default_factory=OperationsSettings)
     log_level: str = "INFO"
     log_format: str = "text"  # "text" (one readable line) or "json" (one JSON object per line)
+    database_url: str | None = None  # storage.url: a PostgreSQL database instead of the SQLite file
 
     def contacts_for(self, country: str) -> tuple[ContactSettings, ...]:
         return tuple(c for c in self.contacts if c.country == country)

@@ -1,27 +1,26 @@
-"""The one aiosqlite connection, its pragmas, group-committed transactions and the migrations."""
+"""The SQLite database: one aiosqlite connection, its pragmas, and the migrations."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import aiosqlite
 
-from harmline.storage.migrations import MIGRATIONS
+from harmline.repositories.unit_of_work import Row, Transaction
+from harmline.storage.migrations import MIGRATIONS, Migration
+from harmline.storage.units import DatabaseUnavailable, GroupCommit, run_units
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-Row = sqlite3.Row
 Work = Callable[["SQLiteTransaction"], Any]
 
 
-class DatabaseNotFound(Exception):
+class DatabaseNotFound(DatabaseUnavailable):
     """The database file, or the folder to create it in, does not exist; the message names
     ``storage.database`` and the resolved path, in one line."""
 
@@ -58,26 +57,19 @@ def _connect_target(path: str, create: bool) -> tuple[str, bool, str | None]:
     return f"file:{quote(str(file))}?mode=rw", True, None
 
 
-class Database:
-    """Owns the connection. Writes are units of work run in order by one writer task, so a
-    transaction of one task (a handler) never interleaves with another's (the delivery worker).
-
-    Group commit: units that arrive while a batch is being written run together in the next
-    batch, in one hop to aiosqlite's thread and one transaction, each in its own SAVEPOINT (a
-    unit that raises is rolled back alone). No caller hears of its unit before the COMMIT.
-    """
+class Database(GroupCommit["SQLiteTransaction"]):
+    """The SQLite database: one aiosqlite connection (WAL) and its migrations. Writes are units
+    of work, group-committed (storage/units.py), so a transaction of one task (a handler) never
+    interleaves with another's (the delivery worker)."""
 
     def __init__(self, path: str, *, create: bool = True) -> None:
         """``create=False`` (operator commands reading an existing database): :meth:`open` refuses a
         file that does not exist instead of creating an empty one. ``create=True`` (the bot) makes
         the file on first start, in a folder that must exist."""
+        super().__init__()
         self.path = path
         self.create = create
         self._connection: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()  # one batch, or one read, at a time on the connection
-        self._pending: list[tuple[Work, asyncio.Future[Any]]] = []
-        self._arrived = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Connect and migrate. :class:`DatabaseNotFound` if the file (``create=False``) or its
@@ -102,17 +94,11 @@ class Database:
         ):
             await connection.execute(pragma)
         self._connection = connection
-        self._writer = asyncio.create_task(self._write_batches(connection), name="database-writer")
+        self._start_writer()
         await self.migrate()
 
     async def close(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
-            self._writer = None
-        _fail(self._pending, "the database was closed before this write ran")
-        self._pending = []
+        await self._stop_writer()
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -123,59 +109,31 @@ class Database:
             raise RuntimeError("database is not open")
         return self._connection
 
-    async def run(self, work: Callable[[SQLiteTransaction], T]) -> T:
-        """Run ``work`` in a transaction (rolled back if it raises); return its result once it
-        is committed. ``work`` runs on the database thread: plain synchronous code."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((work, future))
-        self._arrived.set()
-        return await future
+    async def _run_batch(self, works: list[Work]) -> list[tuple[bool, Any]]:
+        # One hop to aiosqlite's thread for the whole batch: statement by statement, every
+        # execute is a hop of its own (~70 µs against a few µs of SQL). aiosqlite has no public
+        # "run this on the connection's thread", so its _execute is used here and only here
+        # (versions pinned in pyproject.toml).
+        connection = self.connection
+        outcomes: list[tuple[bool, Any]] = await connection._execute(  # type: ignore[no-untyped-call]
+            _run_batch, connection._conn, works)
+        return outcomes
 
-    async def _write_batches(self, connection: aiosqlite.Connection) -> None:
-        while True:
-            await self._arrived.wait()
-            self._arrived.clear()
-            batch, self._pending = self._pending, []
-            if not batch:
-                continue
-            try:
-                async with self._lock:
-                    # One hop to aiosqlite's thread for the whole batch: statement by statement,
-                    # every execute is a hop of its own (~70 µs against a few µs of SQL).
-                    # aiosqlite has no public "run this on the connection's thread", so its
-                    # _execute is used here and only here (versions pinned in pyproject.toml).
-                    outcomes = await connection._execute(  # type: ignore[no-untyped-call]
-                        _run_batch, connection._conn, [work for work, _ in batch])
-            except asyncio.CancelledError:  # closing: whether the batch was stored is not known
-                _fail(batch, "the database was closed while this write ran")
-                raise
-            except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch was stored
-                outcomes = [(False, error)] * len(batch)
-            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                if future.done():  # the caller was cancelled meanwhile
-                    continue
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(value)
+    async def _read(self, sql: str, params: Sequence[Any]) -> Sequence[Row]:
+        return list(await self.connection.execute_fetchall(sql, params))
 
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """A read outside any transaction (waits for a batch being written to finish)."""
-        async with self._lock:
-            return list(await self.connection.execute_fetchall(sql, params))
+    def text_match(self, table: str, alias: str) -> str:
+        """The condition "the indexed text of ``table`` contains the parameter" (FTS5 trigram)."""
+        return f"{table} MATCH ?"
 
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
+    def newest_first(self, key: str, source: str, order: str) -> str:
+        """Distinct ``key`` values of ``source`` (FROM … WHERE …), newest ``order`` first, LIMIT ?:
+        SQLite walks the index in ``order`` and stops at the limit."""
+        return f"SELECT DISTINCT {key} AS report_id {source} ORDER BY {order} DESC LIMIT ?"
 
-    async def ping(self) -> None:
-        await self.fetch_one("SELECT 1")
-
-    async def schema_version(self) -> int:
-        row = await self.fetch_one("SELECT MAX(version) AS version FROM schema_migrations")
-        return int(row["version"]) if row and row["version"] is not None else 0
+    def text_pattern(self, text: str) -> str:
+        """``text`` as the parameter of :meth:`text_match`: one FTS5 phrase, searched as written."""
+        return fts5_phrase(text)
 
     async def migrate(self) -> None:
         """Apply the migrations newer than the stored version, each in its own transaction."""
@@ -188,37 +146,30 @@ class Database:
             if version <= current:
                 continue
             log.info("applying migration %d: %s", version, migration.name)
-
-            def apply(tx: SQLiteTransaction, version: int = version, statements: Sequence[str] = migration.statements,
-                      name: str = migration.name) -> None:
-                for statement in statements:
-                    tx.execute(statement)
-                tx.execute("INSERT INTO schema_migrations (version, name, applied_at)"
-                           " VALUES (?, ?, CURRENT_TIMESTAMP)", (version, name))
-
-            await self.run(apply)
+            await self.run(partial(apply_migration, version=version, migration=migration))
 
 
-def _fail(units: list[tuple[Work, asyncio.Future[Any]]], why: str) -> None:
-    for _, future in units:
-        if not future.done():  # its caller may have been cancelled meanwhile
-            future.set_exception(RuntimeError(why))
+def apply_migration(tx: Transaction, *, version: int, migration: Migration) -> None:
+    """One migration's statements and its row in schema_migrations, in one transaction."""
+    for statement in migration.statements:
+        tx.execute(statement)
+    tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)",
+               (version, migration.name))
+
+
+def fts5_phrase(text: str) -> str:
+    """``text`` as one FTS5 string, so quotes, AND/OR/NOT/NEAR, ``*``, ``^``, ``:``, ``-`` and
+    parentheses are searched for as written. NUL would end the string early inside FTS5 (an
+    "unterminated string" error) and a lone surrogate cannot be encoded: both are left out."""
+    cleaned = "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff")
+    return '"' + cleaned.replace('"', '""') + '"'
 
 
 def _run_batch(connection: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
     """On the database thread: every unit in one transaction, each in its own savepoint."""
-    outcomes: list[tuple[bool, Any]] = []
-    transaction = SQLiteTransaction(connection)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        for work in works:
-            connection.execute("SAVEPOINT unit")
-            try:
-                outcomes.append((True, work(transaction)))
-            except Exception as error:
-                connection.execute("ROLLBACK TO unit")
-                outcomes.append((False, error))
-            connection.execute("RELEASE unit")
+        outcomes = run_units(works, SQLiteTransaction(connection), connection.execute)
     except BaseException:
         connection.execute("ROLLBACK")
         raise

@@ -12,7 +12,7 @@ from harmline.reports.model import ReportStatus
 from harmline.reports.money import parse_loss
 from harmline.repositories.unit_of_work import Row
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 PAGE_SIZE = 500
 # What leaves: no reporter_id, no reporter join, nothing of report_messages.
@@ -24,7 +24,7 @@ _VALUES_PER_QUERY = 500  # well under SQLite's bound on parameters (999 before 3
 
 
 class ExportStore:
-    def __init__(self, database: Database, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, database: SQLDatabase, page_size: int = PAGE_SIZE) -> None:
         self.database = database
         self.page_size = page_size
 

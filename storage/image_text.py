@@ -9,7 +9,7 @@ from harmline.reports.model import ImageText
 from harmline.repositories.images import FAILED, PENDING, READ, SKIPPED, PendingImage
 from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 # Photos, and files sent "as a file" that are images (a lossless screenshot).
 _IMAGES = "(e.kind = 'photo' OR (e.kind = 'document' AND e.mime_type LIKE 'image/%'))"
@@ -18,7 +18,7 @@ _IMAGES = "(e.kind = 'photo' OR (e.kind = 'document' AND e.mime_type LIKE 'image
 
 
 class ImageTextStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     def queue(self, tx: Transaction, report_id: int, now: datetime, max_bytes: int) -> int:

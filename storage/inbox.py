@@ -15,11 +15,11 @@ from datetime import datetime
 from harmline.repositories.inbox import ABANDONED, MAX_REPLAYS, PENDING, Replay, StoredUpdate
 from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 
 class Inbox:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     async def store(self, updates: Sequence[StoredUpdate], now: datetime) -> list[StoredUpdate]:

@@ -12,7 +12,7 @@ from harmline.reports.model import Category, ReportStatus
 from harmline.repositories.moderation import SEARCH_COUNT_CAP, AuditEntry, CountryFigures, Page, QueueItem, ReviewCard
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 _HOUR, _DAY, _WEEK = timedelta(hours=1), timedelta(days=1), timedelta(days=7)
 # Literal, not bound: SQLite uses a partial index only when the query repeats its WHERE terms.
@@ -43,20 +43,12 @@ def _item(row: Row) -> QueueItem:
     )
 
 
-def fts5_phrase(text: str) -> str:
-    """``text`` as one FTS5 string, so quotes, AND/OR/NOT/NEAR, ``*``, ``^``, ``:``, ``-`` and
-    parentheses are searched for as written. NUL would end the string early inside FTS5 (an
-    "unterminated string" error) and a lone surrogate cannot be encoded: both are left out."""
-    cleaned = "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff")
-    return '"' + cleaned.replace('"', '""') + '"'
-
-
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
 class ModerationStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     # --- decisions -------------------------------------------------------------------------
@@ -134,27 +126,29 @@ class ModerationStore:
 
     async def find_text(self, text: str, countries: Sequence[str], *, offset: int = 0, limit: int = 5) -> Page:
         """Reports whose citizen's words, or the text read from their screenshots, contain ``text``
-        (at least three characters), newest first. ``text`` is matched literally, whatever FTS5
+        (at least three characters), newest first. ``text`` is matched literally, whatever search
         syntax it holds."""
-        phrase = fts5_phrase(text)
         in_countries = f"r.country IN ({_placeholders(countries)})"
         words = (
-            "SELECT DISTINCT m.report_id FROM report_search s JOIN report_messages m ON m.id = s.rowid"
-            f" JOIN reports r ON r.id = m.report_id WHERE report_search MATCH ? AND {in_countries}"
+            "FROM report_search s JOIN report_messages m ON m.id = s.rowid JOIN reports r ON r.id = m.report_id"
+            f" WHERE {self.database.text_match('report_search', 's')} AND {in_countries}"
         )
         screens = (
-            "SELECT DISTINCT t.report_id FROM image_search i JOIN evidence_text t ON t.evidence_id = i.rowid"
-            f" JOIN reports r ON r.id = t.report_id WHERE image_search MATCH ? AND {in_countries}"
+            "FROM image_search i JOIN evidence_text t ON t.evidence_id = i.rowid JOIN reports r ON r.id = t.report_id"
+            f" WHERE {self.database.text_match('image_search', 'i')} AND {in_countries}"
         )
-        params = (phrase, *countries)
+        params = (self.database.text_pattern(text), *countries)
         # A common word is in 100,000 texts: the count stops past SEARCH_COUNT_CAP, and each page
         # follows its index newest first, so neither sorts every hit (400 ms -> 3 ms at 1M reports).
         row = await self.database.fetch_one(
-            f"SELECT COUNT(*) AS n FROM (SELECT * FROM ({words} LIMIT ?) UNION SELECT * FROM ({screens} LIMIT ?))",
+            f"SELECT COUNT(*) AS n FROM (SELECT * FROM (SELECT DISTINCT m.report_id {words} LIMIT ?) AS w"
+            f" UNION SELECT * FROM (SELECT DISTINCT t.report_id {screens} LIMIT ?) AS i) AS hits",
             (*params, SEARCH_COUNT_CAP + 1, *params, SEARCH_COUNT_CAP + 1))
         shown = offset + limit
-        in_words = await self.database.fetch_all(f"{words} ORDER BY s.rowid DESC LIMIT ?", (*params, shown))
-        in_screens = await self.database.fetch_all(f"{screens} ORDER BY i.rowid DESC LIMIT ?", (*params, shown))
+        in_words = await self.database.fetch_all(
+            self.database.newest_first("m.report_id", words, "s.rowid"), (*params, shown))
+        in_screens = await self.database.fetch_all(
+            self.database.newest_first("t.report_id", screens, "i.rowid"), (*params, shown))
         ids = [r["report_id"] for r in in_words]
         if in_screens:  # both lists newest first: merged by report (ids grow with time)
             ids = sorted({*ids, *(r["report_id"] for r in in_screens)}, reverse=True)
@@ -175,13 +169,13 @@ class ModerationStore:
         """Reports this one may duplicate: the same scam text, or a shared number, link or account."""
         rows = await self.database.fetch_all(
             "SELECT id FROM reports WHERE id IN ("
-            " SELECT earlier_id FROM report_links WHERE report_id = ?1"
-            " UNION SELECT report_id FROM report_links WHERE earlier_id = ?1"
+            " SELECT earlier_id FROM report_links WHERE report_id = ?"
+            " UNION SELECT report_id FROM report_links WHERE earlier_id = ?"
             " UNION SELECT * FROM (SELECT o.report_id FROM indicators i JOIN indicators o"
-            "  ON o.kind = i.kind AND o.value = i.value WHERE i.report_id = ?1 AND o.report_id <> ?1"
-            "  ORDER BY o.report_id DESC LIMIT 200))"
-            " AND id <> ?1 AND country = ?2 AND status NOT IN ('merged', 'cancelled', 'collecting')"
-            " ORDER BY id DESC LIMIT ?3", (report_id, country, limit))
+            "  ON o.kind = i.kind AND o.value = i.value WHERE i.report_id = ? AND o.report_id <> ?"
+            "  ORDER BY o.report_id DESC LIMIT 200) AS sharing)"
+            " AND id <> ? AND country = ? AND status NOT IN ('merged', 'cancelled', 'collecting')"
+            " ORDER BY id DESC LIMIT ?", (*[report_id] * 5, country, limit))
         return await self._items([r["id"] for r in rows])
 
     # --- figures ---------------------------------------------------------------------------
@@ -205,7 +199,8 @@ class ModerationStore:
             median = row[0] if row else None
         hour, day, week = (to_text(now - span) for span in (_HOUR, _DAY, _WEEK))
         row = await self.database.fetch_one(
-            "SELECT COUNT(*), SUM(completed_at < ?), SUM(completed_at < ?), SUM(completed_at < ?)"
+            "SELECT COUNT(*), COUNT(CASE WHEN completed_at < ? THEN 1 END),"
+            " COUNT(CASE WHEN completed_at < ? THEN 1 END), COUNT(CASE WHEN completed_at < ? THEN 1 END)"
             f" FROM reports r INDEXED BY ix_reports_undecided WHERE {_UNDECIDED} AND country = ?",
             (hour, day, week, country))
         backlog = [int(value or 0) for value in row] if row else [0, 0, 0, 0]

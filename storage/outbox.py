@@ -11,7 +11,7 @@ from harmline.repositories.outbox import CANCELLED, DELIVERED, FAILED, PENDING, 
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.routing import Recipient
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 # A delivery nothing was tried for yet: no attempt counted, no message out (a crash or flood
 # control can leave messages sent without a counted attempt), no error (a re-queued delivery
@@ -29,7 +29,7 @@ def _delivery(row: Row) -> Delivery:
 
 
 class Outbox:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
@@ -231,12 +231,17 @@ class Outbox:
         def work(tx: Transaction) -> list[int]:
             done = []
             for change in changes:
-                # OR IGNORE: the new target may already have this report's delivery (unique key).
+                # The new target may already have this report's delivery (the unique keys): then
+                # this one is left as it is.
                 if tx.execute(
-                    "UPDATE OR IGNORE deliveries SET state = ?, attempts = 0, next_attempt_at = ?,"
+                    "UPDATE deliveries SET state = ?, attempts = 0, next_attempt_at = ?,"
                     " progress = CASE WHEN target = ? THEN progress ELSE 0 END, target = ?, language = ?"
-                    " WHERE id = ? AND state = ?",
-                    (PENDING, to_text(now), change.target, change.target, change.language, change.id, FAILED),
+                    " WHERE id = ? AND state = ? AND NOT EXISTS (SELECT 1 FROM deliveries o"
+                    " WHERE o.id <> deliveries.id AND o.channel = deliveries.channel AND o.target = ?"
+                    " AND o.purpose = deliveries.purpose AND (o.report_id = deliveries.report_id"
+                    " OR (o.report_id IS NULL AND deliveries.report_id IS NULL)))",
+                    (PENDING, to_text(now), change.target, change.target, change.language, change.id, FAILED,
+                     change.target),
                 ):
                     done.append(change.id)
             return done

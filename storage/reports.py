@@ -25,8 +25,8 @@ from harmline.reports.similarity import Fingerprint
 from harmline.repositories.reports import Reporter, SeenUpdate
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
-from harmline.storage.database import Database
 from harmline.storage.image_text import ImageTextStore
+from harmline.storage.units import SQLDatabase
 
 _REPORT_COLUMNS = (
     "r.id, r.reference, r.country, r.status, r.reply_language, r.detected_language,"
@@ -101,7 +101,7 @@ def _report(row: Row) -> Report:
 
 
 class ReportStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     # --- updates and reporters -------------------------------------------------------------
@@ -241,7 +241,8 @@ class ReportStore:
             tx.execute_many(
                 "INSERT INTO indicators (report_id, kind, value, detail, found_in, report_country, report_category,"
                 " report_created_at, report_live) SELECT ?, ?, ?, ?, ?, country, category, created_at,"
-                " status NOT IN (?, ?) FROM reports WHERE id = ? ON CONFLICT (report_id, kind, value) DO NOTHING",
+                " CASE WHEN status NOT IN (?, ?) THEN 1 ELSE 0 END FROM reports WHERE id = ?"
+                " ON CONFLICT (report_id, kind, value) DO NOTHING",
                 [(report_id, i.kind, i.value, i.detail, i.found_in, *_NOT_LIVE, report_id) for i in indicators],
             )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from harmline.repositories.summaries import History, RepeatedValue, Spread, Tally
 from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.database import Database
+from harmline.storage.units import SQLDatabase
 
 # Reports that count in a summary: every report a citizen finished or is finishing, except those
 # they withdrew. Merged duplicates count as received (a citizen did report) but not as losses.
@@ -30,7 +30,7 @@ _CANDIDATES = 60
 
 
 class SummaryStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
     async def tallies(self, country: str, day_starts: Sequence[datetime]) -> list[Tally]:

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harmline.demo import environment
 from harmline.settings import Settings, parse_settings
+from tests.backends import drop_made, on_postgres, prepare_template, storage_table
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_template() -> None:
+    """On the PostgreSQL leg (HARMLINE_TEST_POSTGRES), the migrated template tests copy."""
+    if on_postgres():
+        asyncio.run(prepare_template())
+
+
+@pytest.fixture(autouse=True)
+def postgres_databases(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """On the PostgreSQL leg, a loopback deployment's SQLite file stands for a PostgreSQL
+    database of its own, and each test's databases are dropped when it ends."""
+    if on_postgres():
+        monkeypatch.setattr(environment, "storage_for", storage_table)
+    yield
+    drop_made()
 
 
 class Clock:
@@ -34,7 +54,7 @@ def config(database: str, **overrides: Any) -> dict[str, Any]:
     """A valid configuration document; ``overrides`` replace whole top-level tables."""
     document: dict[str, Any] = {
         "telegram": {"token": "123456:TEST-TOKEN", "rate_limit": False},
-        "storage": {"database": database},
+        "storage": storage_table(database),
         "deployment": {"countries": ["MY"]},
         "moderation": {"review": "none"},
         "moderators": [{"telegram_user_id": 900001, "countries": ["MY"]}],

@@ -18,7 +18,6 @@ import random
 import re
 import signal
 import socket
-import sqlite3
 import sys
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ import httpx
 from aiohttp import web
 
 from harmline.demo.botapi_server import BotApiServer, SentMessage
+from tests.backends import read_directly, storage_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "7777:CRASH-TEST"
@@ -75,6 +75,7 @@ url_path = "hook"
 secret_token = "{SECRET}"
 """
     config = folder / "harmline.toml"
+    storage = storage_toml(folder / "reports.db")
     config.write_text(f"""
 [telegram]
 token = "{TOKEN}"
@@ -83,7 +84,7 @@ base_file_url = "{server.base_file_url}"
 rate_limit = false
 {webhook}
 [storage]
-database = "reports.db"
+{storage}
 
 [deployment]
 countries = ["MY"]
@@ -379,7 +380,7 @@ class Citizen:
 
 
 def completed(database: Path, reference: str) -> bool:
-    with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+    with contextlib.closing(read_directly(database)) as db:
         row = db.execute("SELECT status FROM reports WHERE reference = ?", (reference,)).fetchone()
     return row is not None and row[0] != "collecting"
 
@@ -427,7 +428,7 @@ async def wait_delivered(database: Path, timeout: float) -> None:  # noqa: ASYNC
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        with contextlib.closing(read_directly(database)) as db:
             waiting = db.execute("SELECT COUNT(*) FROM deliveries WHERE state <> 'delivered'").fetchone()[0]
             collecting = db.execute("SELECT COUNT(*) FROM reports WHERE status = 'collecting'").fetchone()[0]
         if not waiting and not collecting:
@@ -478,7 +479,7 @@ class Census:
 
     def _read(self, database: Path, server: CrashServer, posted: dict[int, float] | None) -> None:
         by_marker = {f.marker: f for f in self.filed}
-        with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        with contextlib.closing(read_directly(database)) as db:
             messages = db.execute("SELECT m.report_id, r.reference, m.text FROM report_messages m"
                                   " JOIN reports r ON r.id = m.report_id").fetchall()
             reports = {int(i): (ref, status) for i, ref, status in
@@ -643,7 +644,7 @@ async def wait_replayed(database: Path, timeout: float = 30.0) -> None:  # noqa:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
-        with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        with contextlib.closing(read_directly(database)) as db:
             left = db.execute("SELECT COUNT(*) FROM inbox WHERE state = 'pending' AND replays > 0").fetchone()[0]
         if not left:
             return

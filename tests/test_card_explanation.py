@@ -12,8 +12,8 @@ from harmline.i18n import Catalogs
 from harmline.reports.cues import CUES
 from harmline.reports.learned import LearnedClassifier
 from harmline.reports.model import Category, IncomingMessage, Platform, Report, ReportStatus
-from harmline.storage.database import Database
 from harmline.storage.reports import ReportStore
+from tests.backends import make_database
 
 CATALOGS = Catalogs()
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -35,7 +35,7 @@ async def test_the_reason_is_stored_and_shown_in_the_moderators_language(tmp_pat
     classifier = LearnedClassifier()
     report = _report(classifier)
     assert report.category is Category.SCAM and report.explanation is not None
-    database = Database(tmp_path / "harmline.db")
+    database = make_database(tmp_path / "harmline.db")
     await database.open()
     try:
         store = ReportStore(database)

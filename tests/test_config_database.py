@@ -16,6 +16,10 @@ import pytest
 
 from harmline.demo.botapi_server import BotApiServer
 from harmline.storage.database import Database, DatabaseNotFound
+from tests.backends import on_postgres
+
+# SQLite's own behaviour (files, FTS5, its migrations); PostgreSQL's is in tests/test_postgres.py.
+pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite only")
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "4321:DATABASE-TESTS"

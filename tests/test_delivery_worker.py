@@ -18,7 +18,8 @@ from harmline.reports.model import Delivery
 from harmline.reports.purpose import Summary, parse_purpose
 from harmline.routing import Recipient
 from harmline.settings.model import DeliverySettings
-from harmline.storage import Database, Outbox, ReportStore
+from harmline.storage import Outbox, ReportStore
+from tests.backends import make_database
 from tests.conftest import Clock
 
 SETTINGS = DeliverySettings(max_attempts=5, backoff_base_seconds=10.0, backoff_max_seconds=60.0)
@@ -43,7 +44,7 @@ class Scripted:
 
 @pytest.fixture
 async def outbox(tmp_path: Path) -> AsyncIterator[Outbox]:
-    database = Database(str(tmp_path / "outbox.db"))
+    database = make_database(tmp_path / "outbox.db")
     await database.open()
     yield Outbox(database)
     await database.close()

@@ -13,7 +13,7 @@ from typing import Any
 
 from harmline.demo.botapi_server import SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
-from harmline.storage import Database
+from tests.backends import make_database
 from tests.conftest import Clock
 from tests.summary_data import DATA, insert_rows
 
@@ -43,7 +43,7 @@ def _files(local: LocalDeployment, messages: list[SentMessage]) -> dict[str, byt
 
 async def _database_with_data(folder: Path) -> str:
     path = str(folder / "harmline.db")
-    database = Database(path)
+    database = make_database(path)
     await database.open()
     await insert_rows(database, DATA)
     await database.close()

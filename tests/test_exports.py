@@ -25,9 +25,11 @@ from harmline.exports.record import ExportedIndicator, ExportedReport
 from harmline.exports.stix import TLP, write_stix
 from harmline.reports.model import Category, IncomingMessage, Indicator, Origin, Platform, Report, ReportStatus
 from harmline.reports.money import Money
-from harmline.storage import Database, ReportStore
+from harmline.storage import ReportStore
 from harmline.storage.exports import ExportStore
 from harmline.storage.moderation import ModerationStore
+from harmline.storage.units import SQLDatabase
+from tests.backends import make_database
 
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 GENERATED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -53,14 +55,14 @@ ONLY_IN_EXCLUDED = Indicator("phone", "+66800000001")
 
 @dataclass
 class Fixture:
-    database: Database
+    database: SQLDatabase
     store: ExportStore
 
 
 _numbers = count(1)
 
 
-async def add_report(database: Database, reference: str, *, status: ReportStatus, created: datetime,
+async def add_report(database: SQLDatabase, reference: str, *, status: ReportStatus, created: datetime,
                      decided: datetime | None = None, indicators: Sequence[Indicator] = (), country: str = "TH",
                      money_lost: bool | None = None, loss_amount: str | None = None) -> None:
     """A report as the intake and a moderator leave it, from the reporter with the distinctive ids."""
@@ -93,7 +95,7 @@ def fake_parse_loss(text: str, country: str) -> Money | None:
 @pytest.fixture
 async def fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Fixture]:
     monkeypatch.setattr("harmline.storage.exports.parse_loss", fake_parse_loss)
-    database = Database(str(tmp_path / "exports.db"))
+    database = make_database(tmp_path / "exports.db")
     await database.open()
     day = timedelta(days=1)
     confirmed = ReportStatus.CONFIRMED

@@ -16,7 +16,11 @@ from harmline.reports.indicators import extract_indicators
 from harmline.reports.repeats import lookup_candidates
 from harmline.services.moderation import MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, search_terms
 from harmline.settings.model import ASEAN_COUNTRIES
-from harmline.storage.moderation import fts5_phrase
+from harmline.storage.database import fts5_phrase
+from tests.backends import on_postgres
+
+# SQLite's own behaviour (files, FTS5, its migrations); PostgreSQL's is in tests/test_postgres.py.
+pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite only")
 
 FTS5_SYNTAX = ['"', '""', "*", "^", ":", "(", ")", "-", "+", "AND", "OR", "NOT", "NEAR", "NEAR(", "text:",
                "{text}", "\x00", "\x1b", "\u0301", "\u200f", "\u202e", "\ufeff", "🤖", "👨‍👩‍👧", " "]

@@ -16,8 +16,8 @@ import pytest
 
 from harmline.demo.environment import LocalDeployment
 from harmline.repositories.inbox import ABANDONED, DONE, MAX_REPLAYS, PENDING, SKIPPED, StoredUpdate
-from harmline.storage import Database
 from harmline.storage.inbox import Inbox
+from tests.backends import make_database
 from tests.test_e2e import reference_in
 from tests.test_run_command import _free_port
 
@@ -48,7 +48,7 @@ def fail_first_store(monkeypatch: pytest.MonkeyPatch, error: str) -> list[int]:
 
 
 async def rows(database_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-    database = Database(str(database_path))
+    database = make_database(database_path)
     await database.open()
     try:
         return await database.fetch_all(sql, params)
@@ -57,7 +57,7 @@ async def rows(database_path: Path, sql: str, params: tuple[Any, ...] = ()) -> l
 
 
 async def test_the_inbox_stores_an_update_once_replays_in_order_and_gives_up_a_poison_update(tmp_path: Path) -> None:
-    database = Database(str(tmp_path / "inbox.db"))
+    database = make_database(tmp_path / "inbox.db")
     await database.open()
     inbox = Inbox(database)
     try:
@@ -87,7 +87,7 @@ async def test_the_inbox_stores_an_update_once_replays_in_order_and_gives_up_a_p
 
 async def test_updates_stored_before_a_crash_are_processed_at_the_next_start(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    database = Database(str(path))
+    database = make_database(path)
     await database.open()
     # As a crash leaves it: stored (so confirmed to Telegram, which will not send it again), never processed.
     await Inbox(database).store([StoredUpdate(41, json.dumps(message_update(41, 7001, "Fake bank SMS asks for "
@@ -115,7 +115,7 @@ async def test_a_replayed_update_is_answered_again_with_the_same_reference_and_s
 
         # The crash came after the report was stored but before the acknowledgement was sent.
         await local.stop_bot()
-        database = Database(str(path))
+        database = make_database(path)
         await database.open()
         await database.run(lambda tx: tx.execute("UPDATE reports SET followup_message_id = NULL"))
         await database.run(lambda tx: tx.execute("UPDATE inbox SET state = ?, payload = ? WHERE update_id = ?",
@@ -128,7 +128,7 @@ async def test_a_replayed_update_is_answered_again_with_the_same_reference_and_s
 
         # The crash came after the acknowledgement too: it is brought up to date, not sent again.
         await local.stop_bot()
-        database = Database(str(path))
+        database = make_database(path)
         await database.open()
         await database.run(lambda tx: tx.execute("UPDATE inbox SET state = ?, payload = ? WHERE update_id = ?",
                                                  (PENDING, raw, update_id)))
@@ -245,7 +245,7 @@ async def test_a_lone_surrogate_in_an_update_does_not_stop_the_bot_taking_report
 async def test_at_start_a_suspect_update_goes_first_and_alone_and_a_poison_update_is_given_up(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "h.db"
-    database = Database(str(path))
+    database = make_database(path)
     await database.open()
     inbox = Inbox(database)
     updates = [message_update(61, 7101, "Ordinary report: fake courier SMS"),

@@ -16,7 +16,7 @@ from harmline.reports.model import Attachment, Category, FollowUpStep, IncomingM
 from harmline.reports.reference import REFERENCE_PATTERN
 from harmline.services.intake import Intake, Outcome
 from harmline.settings import Settings
-from harmline.storage import sqlite_store
+from harmline.storage import open_store
 from tests.conftest import Clock
 
 _update_ids = count(1000)
@@ -25,7 +25,7 @@ DETECTOR = LayeredLanguageDetector()
 
 class Harness:
     def __init__(self, settings: Settings, clock: Clock) -> None:
-        store = sqlite_store(settings.database)
+        store = open_store(settings.database, settings.database_url)
         self.database, self.reports, self.outbox = store.database, store.reports, store.outbox
         self.clock = clock
         self.woken = 0

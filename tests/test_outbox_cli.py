@@ -10,8 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.reports.model import Delivery
+from tests.backends import on_postgres, storage_toml
 from tests.test_e2e import report_and_send_now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +29,7 @@ def write_config(tmp_path: Path, database: Path, chat_id: int) -> Path:
 [telegram]
 token = "1:X"
 [storage]
-database = "{database}"
+{storage_toml(database)}
 [deployment]
 countries = ["MY"]
 [[contacts]]
@@ -172,6 +175,7 @@ async def test_retry_failed_requeues_every_failed_delivery_and_pending_ones_show
         assert (code, output) == (0, "no failed deliveries: nothing to re-queue\n")
 
 
+@pytest.mark.skipif(on_postgres(), reason="a missing SQLite file; PostgreSQL's unreachable server: test_postgres.py")
 async def test_outbox_refuses_a_missing_config_or_database(tmp_path: Path) -> None:
     code, _, errors = await harmline("outbox", "retry", "--failed")
     assert code == 2 and "--config" in errors

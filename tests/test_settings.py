@@ -48,6 +48,10 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
         (lambda d: d["contacts"][0].pop("telegram_chat_id"), "a contact needs telegram_chat_id or webhook_url"),
         (lambda d: d["contacts"][0].update(telegram_chat_id="-100"), "contacts[0].telegram_chat_id: expected an int"),
         (lambda d: d["storage"].update(databse="x.db"), "storage.databse: unknown key"),
+        (lambda d: d.update(storage={"url": "sqlite:///x.db"}), "storage.url: expected postgresql://"),
+        (lambda d: d.update(storage={"url": "postgresql://db.example:5432"}), "storage.url: names no database"),
+        (lambda d: d.update(storage={"url": "postgresql://db.example/h", "database": "x.db"}),
+         "storage.url: give either storage.url (PostgreSQL) or storage.database (SQLite), not both"),
         (lambda d: d.update(contacts=[]), "contacts: no contact for MY"),
         (lambda d: d["moderators"][0].update(countries=[]), "moderators[0].countries: must name at least one"),
         (lambda d: d.update(delivery={"max_attempts": 0}), "delivery.max_attempts: must be greater than 0"),
@@ -149,9 +153,12 @@ def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) 
         if line.startswith("# ") and (body.startswith("[") or " = " in body.split("#")[0]):
             line = body
         lines.append(line)
+    # storage.url is the alternative to storage.database: the operator who uncomments it drops the file.
+    lines = [line for line in lines if not line.startswith("database = ")]
     path = tmp_path / "harmline.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     settings = load_settings(path)
+    assert settings.database_url == "postgresql://harmline@db.example.gov:5432/harmline"
     assert settings.telegram.webhook is not None and settings.telegram.webhook.secret_token == "a-long-random-string"
     assert settings.telegram.webhook.allow_insecure is False
     assert settings.contacts[0].webhook_url == "https://nsrc.example.gov.my/harmline"

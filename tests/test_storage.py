@@ -11,6 +11,10 @@ import pytest
 from harmline.repositories import Transaction
 from harmline.storage import Database
 from harmline.storage.migrations import MIGRATIONS
+from tests.backends import on_postgres
+
+# SQLite's own behaviour (files, FTS5, its migrations); PostgreSQL's is in tests/test_postgres.py.
+pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite only")
 
 
 async def test_migrates_a_blank_file_and_reopens_without_reapplying(tmp_path: Path) -> None:

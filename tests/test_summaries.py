@@ -14,27 +14,29 @@ from harmline.i18n import Catalogs
 from harmline.reports.purpose import Notice, parse_purpose
 from harmline.services.summaries import Summaries
 from harmline.settings import REGIONAL, Settings, SummarySettings
-from harmline.storage import Database, store_on
+from harmline.storage import store_on
 from harmline.storage.summaries import SummaryStore
+from harmline.storage.units import SQLDatabase
 from harmline.summaries.build import SummaryBuilder
 from harmline.summaries.figures import Cluster, Count, MoneyLost, RepeatedIndicator
 from harmline.summaries.message import country_message
 from harmline.summaries.schedule import latest_run, next_run_at, purpose, summary_of
 from harmline.summaries.week import Week
+from tests.backends import make_database
 from tests.conftest import Clock
 from tests.summary_data import DATA, PHONE, SLOT, URL, W47, bangkok, insert_rows
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(str(tmp_path / "summaries.db"))
+async def database(tmp_path: Path) -> AsyncIterator[SQLDatabase]:
+    database = make_database(tmp_path / "summaries.db")
     await database.open()
     await insert_rows(database, DATA)
     yield database
     await database.close()
 
 
-async def test_the_figures_of_a_known_week(database: Database) -> None:
+async def test_the_figures_of_a_known_week(database: SQLDatabase) -> None:
     made = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     summary = await SummaryBuilder(SummaryStore(database)).country("TH", W47, made)
 
@@ -66,7 +68,7 @@ async def test_the_figures_of_a_known_week(database: Database) -> None:
     )
 
 
-async def test_the_message_is_in_the_readers_language_and_defanged(database: Database) -> None:
+async def test_the_message_is_in_the_readers_language_and_defanged(database: SQLDatabase) -> None:
     summary = await SummaryBuilder(SummaryStore(database)).country("TH", W47, datetime.now(UTC))
     catalogs = Catalogs()
     english = country_message(summary, "en", catalogs.gettext("en"))
@@ -78,7 +80,7 @@ async def test_the_message_is_in_the_readers_language_and_defanged(database: Dat
 
 
 async def test_an_empty_week_says_so_without_dividing_by_zero(tmp_path: Path) -> None:
-    database = Database(str(tmp_path / "empty.db"))
+    database = make_database(tmp_path / "empty.db")
     await database.open()
     try:
         summary = await SummaryBuilder(SummaryStore(database)).country("KH", W47, datetime.now(UTC))
@@ -155,7 +157,7 @@ def _summary_settings(make_settings: Callable[..., Settings]) -> Settings:
     )
 
 
-async def _summary_rows(database: Database) -> list[tuple[str, str, str]]:
+async def _summary_rows(database: SQLDatabase) -> list[tuple[str, str, str]]:
     rows = await database.fetch_all(
         "SELECT purpose, target, language FROM deliveries WHERE report_id IS NULL ORDER BY purpose, target")
     return [(row["purpose"], row["target"], row["language"]) for row in rows]
@@ -168,8 +170,8 @@ async def test_summaries_are_queued_once_per_week_and_recipient_even_across_rest
     clock.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday: the schedule starts here
     woken: list[int] = []
 
-    async def service() -> tuple[Database, Summaries]:
-        database = Database(settings.database)
+    async def service() -> tuple[SQLDatabase, Summaries]:
+        database = make_database(settings.database)
         await database.open()
         summaries = Summaries(store_on(database), settings, Catalogs(), clock)
         summaries.on_due = lambda: woken.append(1)
