@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -56,6 +57,14 @@ def build_reading() -> tuple[LayeredLanguageDetector, LearnedClassifier]:
     return LayeredLanguageDetector(), LearnedClassifier()
 
 
+def process_name(settings: Settings) -> str:
+    """This process among those sharing a database: the host and the port it receives webhooks
+    on (or "polling": Telegram lets one process poll a bot). Two live processes cannot have the
+    same, and a restarted one has its old name, so it takes back at once what it held."""
+    webhook = settings.telegram.webhook
+    return f"{socket.gethostname()}:{webhook.port if webhook is not None else 'polling'}"
+
+
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       clock: Callable[[], datetime] = utc_now) -> HarmlineApplication:
     """Everything the bot needs, wired once. Resources are opened in post_init."""
@@ -68,6 +77,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     summaries = Summaries(store, settings, catalogs, clock)
     services = Services(settings, store.database, store.reports, store.outbox, intake, moderation, roster, catalogs,
                         summaries, store.inbox)
+    # On PostgreSQL several processes may share the database: each claims the chats and delivery
+    # lanes it works on, under a name of its own. SQLite is one process.
+    services.worker_name = process_name(settings) if settings.database_url else None
     services.metrics = intake.metrics = Metrics()
 
     bot = TelegramClient(
@@ -80,7 +92,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     )
     # Updates reach the handlers only through the feed, which stores them first (updates/).
     queue: asyncio.Queue[object] = asyncio.Queue()
-    services.feed = UpdateFeed(store.inbox, queue, bot, clock)
+    services.feed = UpdateFeed(store.inbox, queue, bot, clock, worker=services.worker_name)
     application: HarmlineApplication = (
         ApplicationBuilder()
         .bot(bot)
@@ -116,10 +128,12 @@ async def _post_init(application: HarmlineApplication) -> None:
     }
     worker = OutboxWorker(services.outbox, services.reports, channels, settings.delivery, services.intake.clock,
                           after_delivery=moderation.notices.after_delivery,
-                          standalone={SUMMARY: SummaryChannel(application.bot, services.summaries)})
+                          standalone={SUMMARY: SummaryChannel(application.bot, services.summaries)},
+                          worker=services.worker_name)
     services.worker = worker
     worker.metrics = services.metrics
     services.intake.on_due = moderation.on_due = services.summaries.on_due = worker.wake
+    await worker.take_back_lanes()
     worker.start()
     if settings.operations.port is not None and services.metrics is not None:
         services.operations = OperationsServer(services.metrics, lambda: _readiness(services),

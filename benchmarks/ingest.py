@@ -50,8 +50,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
+import psycopg
 import telegram
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
@@ -72,7 +74,9 @@ from harmline.reports.language import Detection, LanguageDetector, LayeredLangua
 from harmline.reports.model import Indicator  # noqa: E402
 from harmline.services import intake as intake_module  # noqa: E402
 from harmline.settings import parse_settings  # noqa: E402
+from harmline.storage import PostgresDatabase  # noqa: E402
 from harmline.storage.migrations import MIGRATIONS  # noqa: E402
+from harmline.storage.postgres import postgres_sql  # noqa: E402
 
 GOAL_PER_SECOND = 1_000
 TOKEN = "123456:BENCHMARK-TOKEN"
@@ -219,10 +223,46 @@ def make_updates(count: int, *, first_user: int, seed: int = 7) -> list[dict[str
     return updates
 
 
-def settings_document(database: Path) -> dict[str, Any]:
+# --postgres URL: harmline and ceiling (b) on a fresh PostgreSQL database per run instead.
+POSTGRES: str | None = None
+
+
+def fresh_database(workdir: Path, name: str) -> dict[str, str]:
+    """The [storage] table of a run: a new SQLite file, or a new PostgreSQL database."""
+    if POSTGRES is None:
+        return {"database": str(workdir / f"{name}.db")}
+    database = "bench_" + re.sub(r"\W", "_", name)
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {database}")
+    return {"url": urlunsplit(urlsplit(POSTGRES)._replace(path=f"/{database}"))}
+
+
+class _Reader:
+    """A second connection that sees committed rows only, taking SQLite's ``?`` on either backend."""
+
+    def __init__(self, storage: dict[str, str]) -> None:
+        self.postgres = psycopg.connect(storage["url"], autocommit=True) if "url" in storage else None
+        self.sqlite = sqlite3.connect(storage["database"]) if "database" in storage else None
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if self.postgres is not None:
+            row = self.postgres.execute(postgres_sql(sql), params).fetchone()
+        else:
+            assert self.sqlite is not None
+            row = self.sqlite.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        for connection in (self.postgres, self.sqlite):
+            if connection is not None:
+                connection.close()
+
+
+def settings_document(storage: dict[str, str]) -> dict[str, Any]:
     return {
         "telegram": {"token": TOKEN, "rate_limit": False},
-        "storage": {"database": str(database)},
+        "storage": storage,
         "deployment": {"countries": [COUNTRY]},
         "moderation": {"review": "none"},
         "contacts": [{"country": COUNTRY, "name": CONTACT_NAME, "telegram_chat_id": CONTACT_CHAT_ID,
@@ -306,7 +346,7 @@ class HarmlineRun:
     seconds: float
     latencies: list[float]
     request: OfflineRequest
-    database: Path
+    storage: dict[str, str]
     timings: Timings | None = None
     synchronous: str = "?"  # PRAGMA synchronous of harmline's own connection
     acks_checked: int = 0
@@ -320,12 +360,12 @@ class HarmlineRun:
 async def run_harmline(workdir: Path, name: str, reports: int, warmup: int, *, instrument: bool = False,
                        profiler: cProfile.Profile | None = None, latency: float = 0.0,
                        concurrency: int = 1) -> HarmlineRun:
-    database = workdir / f"{name}.db"
-    settings = parse_settings(settings_document(database))
+    storage = fresh_database(workdir, name)
+    settings = parse_settings(settings_document(storage))
     request = OfflineRequest(latency)
     application: HarmlineApplication = build_application(settings, request=request)
     warm, timed = make_updates(warmup, first_user=1), make_updates(reports, first_user=1 + warmup)
-    run = HarmlineRun(reports, 0.0, [], request, database)
+    run = HarmlineRun(reports, 0.0, [], request, storage)
     restore: list[Callable[[], None]] = []
     await application.initialize()
     assert application.post_init is not None and application.post_shutdown is not None
@@ -382,6 +422,9 @@ async def _concurrently(application: HarmlineApplication, updates: list[dict[str
 async def _synchronous(application: HarmlineApplication) -> str:
     services = application.bot_data.services
     assert services is not None
+    if POSTGRES is not None:
+        row = await services.database.fetch_one("SHOW synchronous_commit")
+        return f"synchronous_commit={row[0] if row else '?'}"
     row = await services.database.fetch_one("PRAGMA synchronous")
     level = int(row[0]) if row is not None else -1
     return {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(level, str(level))
@@ -412,7 +455,7 @@ def _instrument(application: HarmlineApplication, run: HarmlineRun) -> list[Call
 
     # Was the report committed when its acknowledgement went out? Ask a second connection, which
     # sees committed rows only, for every 25th acknowledgement.
-    reader = sqlite3.connect(run.database)
+    reader = _Reader(run.storage)
     acks = 0
 
     def check_ack(chat_id: int, text: str) -> None:
@@ -424,7 +467,7 @@ def _instrument(application: HarmlineApplication, run: HarmlineRun) -> list[Call
         if acks % 25:
             return
         run.acks_checked += 1
-        found = reader.execute("SELECT 1 FROM reports WHERE reference = ?", (match.group(0),)).fetchone()
+        found = reader.one("SELECT 1 FROM reports WHERE reference = ?", (match.group(0),))
         run.acks_committed += found is not None
 
     run.request.on_send_message = check_ack
@@ -456,9 +499,10 @@ class Check:
 
 
 def check_database(run: HarmlineRun) -> Check:
-    with sqlite3.connect(run.database) as db:
+    db = _Reader(run.storage)
+    try:
         def one(sql: str) -> int:
-            return int(db.execute(sql).fetchone()[0])
+            return int(db.one(sql))
 
         check = Check(
             reports=one("SELECT COUNT(*) FROM reports"),
@@ -471,7 +515,8 @@ def check_database(run: HarmlineRun) -> Check:
             processed_updates=one("SELECT COUNT(*) FROM processed_updates"),
             forwarded=run.request.messages_to[CONTACT_CHAT_ID],
         )
-    db.close()
+    finally:
+        db.close()
     return check
 
 
@@ -557,6 +602,43 @@ def run_sqlite(workdir: Path, name: str, reports: int, warmup: int, batch: int,
     return reports / seconds
 
 
+async def run_postgres(workdir: Path, name: str, reports: int, warmup: int, batch: int) -> float:
+    """Ceiling (b) on PostgreSQL: the same rows through plain psycopg, committed every ``batch``."""
+    storage = fresh_database(workdir, name)
+    schema = PostgresDatabase(storage["url"])  # harmline's own migrations: the same tables and indexes
+    await schema.open()
+    await schema.close()
+    updates = make_updates(reports, first_user=1 + warmup)
+    follow_window = timedelta(minutes=5)
+    with psycopg.connect(storage["url"]) as db, quiet_gc():
+        started = time.perf_counter()
+        for i, data in enumerate(updates, start=1):
+            message = data["message"]
+            now = datetime.now(UTC)
+            at, due = now.isoformat(), (now + follow_window).isoformat()
+            row = db.execute(
+                "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
+                " detected_language, language_confidence, category, category_reason, platform, money_lost,"
+                " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
+                " completed_at) VALUES (%s, NULL, %s, %s, 'collecting', 'en', 'en', 0.99, 'scam', 'matched',"
+                " NULL, NULL, NULL, 'platform', NULL, %s, %s, NULL) RETURNING id",
+                (f"{COUNTRY}-{i:08d}", at, COUNTRY, at, due)).fetchone()
+            assert row is not None
+            db.execute(
+                "INSERT INTO report_messages (report_id, telegram_message_id, text, media_group_id, origin_type,"
+                " origin_name, origin_date, received_at) VALUES (%s, %s, %s, NULL, NULL, NULL, NULL, %s)",
+                (row[0], message["message_id"], message["text"], at))
+            db.execute(
+                "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
+                " next_attempt_at, created_at) VALUES (%s, %s, 'telegram', %s, 'ms', 'pending', 0, %s, %s)",
+                (row[0], CONTACT_NAME, str(CONTACT_CHAT_ID), due, at))
+            if i % batch == 0:
+                db.commit()
+        db.commit()
+        seconds = time.perf_counter() - started
+    return reports / seconds
+
+
 # --- the same functions, alone, over the same texts ------------------------------------------
 
 
@@ -625,9 +707,10 @@ def print_breakdown(instrumented: HarmlineRun, clean: HarmlineRun, isolated: dic
     print(f"  calls per report: detection {calls['language detection'] / n:.2f}, classification "
           f"{calls['classification'] / n:.2f}, indicator extraction {calls['indicator extraction'] / n:.2f}, "
           f"sendMessage {calls['reply sending'] / n:.2f}")
-    print(f"  storage: {trips / n:.1f} aiosqlite round trips per report (each statement, fetch and cursor close "
-          f"is one), {trip_seconds / max(trips, 1) * 1e6:.0f} µs each on average, {_ms(trip_seconds / n)} per "
-          "report in all")
+    if trips:  # SQLite: PostgreSQL's units of work go through psycopg on the database's thread
+        print(f"  storage: {trips / n:.1f} aiosqlite round trips per report (each statement, fetch and cursor "
+              f"close is one), {trip_seconds / max(trips, 1) * 1e6:.0f} µs each on average, "
+              f"{_ms(trip_seconds / n)} per report in all")
 
 
 def print_profile(profiler: cProfile.Profile, reports: int, top: int = 25) -> None:
@@ -670,15 +753,30 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"harmline ingest benchmark: {n:,} reports (+{warmup} warm-up per run), each from a different "
               f"citizen, {args.concurrency} in flight as the bot runs them (group commit)\n"
               f"Python {platform.python_version()}, python-telegram-bot "
-              f"{telegram.__version__}, SQLite {sqlite3.sqlite_version}, rate limiter off, {api}, {cpus}")
+              f"{telegram.__version__}, "
+              + (f"SQLite {sqlite3.sqlite_version}" if POSTGRES is None else f"PostgreSQL at {POSTGRES}")
+              + f", rate limiter off, {api}, {cpus}")
         started = time.perf_counter()
         clean = await run_harmline(workdir, "harmline", n, warmup, latency=latency, concurrency=args.concurrency)
         sequential = (clean if args.concurrency == 1
                       else await run_harmline(workdir, "harmline-sequential", n, warmup, latency=latency))
         bare_rate, bare_median = await run_bare_ptb(n, warmup)
-        batched = run_sqlite(workdir, "sqlite-batched", n, warmup, batch=100)
-        per_report = run_sqlite(workdir, "sqlite-per-report", n, warmup, batch=1)
-        per_report_full = run_sqlite(workdir, "sqlite-per-report-full", n, warmup, batch=1, synchronous="FULL")
+        if POSTGRES is None:
+            batched = run_sqlite(workdir, "sqlite-batched", n, warmup, batch=100)
+            per_report = run_sqlite(workdir, "sqlite-per-report", n, warmup, batch=1)
+            per_report_full = run_sqlite(workdir, "sqlite-per-report-full", n, warmup, batch=1, synchronous="FULL")
+            ceilings = [
+                ("(b) plain sqlite3: report+message+delivery rows, commit every 100", batched),
+                ("    for reference: sqlite3, same rows, commit every report", per_report),
+                ("    for reference: sqlite3, commit every report, synchronous=FULL", per_report_full),
+            ]
+        else:
+            batched = await run_postgres(workdir, "postgres-batched", n, warmup, batch=100)
+            per_report = await run_postgres(workdir, "postgres-per-report", n, warmup, batch=1)
+            ceilings = [
+                ("(b) plain psycopg: report+message+delivery rows, commit every 100", batched),
+                ("    for reference: psycopg, same rows, commit every report", per_report),
+            ]
         check = check_database(clean)
         instrumented = await run_harmline(workdir, "harmline-instrumented", n, warmup, instrument=True,
                                           latency=latency)
@@ -694,15 +792,14 @@ async def main_async(args: argparse.Namespace) -> None:
              rate),
             ("    the same, one update at a time (no group commit possible)", sequential.rate),
             ("(a) python-telegram-bot alone: same updates, do-nothing handler", bare_rate),
-            ("(b) plain sqlite3: report+message+delivery rows, commit every 100", batched),
-            ("    for reference: sqlite3, same rows, commit every report", per_report),
-            ("    for reference: sqlite3, commit every report, synchronous=FULL", per_report_full),
+            *ceilings,
         ]
         print(f"\n  {'path':<68} {'reports/s':>10} {'per report':>11}")
         for label, value in table:
             print(f"  {label:<68} {_rate(value):>10} {_ms(1 / value):>11}")
         print(f"\n  harmline / (a) python-telegram-bot ceiling: {rate / bare_rate:6.1%}")
-        print(f"  harmline / (b) sqlite3 ceiling:             {rate / batched:6.1%}")
+        print(f"  harmline / (b) {'sqlite3' if POSTGRES is None else 'psycopg'} ceiling:             "
+              f"{rate / batched:6.1%}")
         print(f"  harmline latency per report: median {_ms(median)}, p95 {_ms(percentile(clean.latencies, 0.95))}, "
               f"p99 {_ms(percentile(clean.latencies, 0.99))}, max {_ms(max(clean.latencies))} "
               f"(do-nothing handler: median {_ms(bare_median)})")
@@ -715,9 +812,12 @@ async def main_async(args: argparse.Namespace) -> None:
               + ", ".join(f"{name} {count:,}" for name, count in sorted(clean.request.calls.items())))
         print(f"  committed before its acknowledgement (second connection, every 25th ack of the instrumented "
               f"run): {instrumented.acks_committed}/{instrumented.acks_checked}")
-        print(f"  harmline commits with journal_mode=WAL, synchronous={clean.synchronous}"
-              + (": a commit survives a crash of the process, not a power cut (no fsync per commit)"
-                 if clean.synchronous == "NORMAL" else ""))
+        if POSTGRES is None:
+            print(f"  harmline commits with journal_mode=WAL, synchronous={clean.synchronous}"
+                  + (": a commit survives a crash of the process, not a power cut (no fsync per commit)"
+                     if clean.synchronous == "NORMAL" else ""))
+        else:
+            print(f"  the PostgreSQL server runs with {clean.synchronous}")
         verdict = "MET" if rate >= GOAL_PER_SECOND else "NOT MET"
         print(f"\n  goal ≥ {GOAL_PER_SECOND:,} reports/s on one core, each committed before its acknowledgement: "
               f"{verdict} ({_rate(rate)} reports/s = {rate / GOAL_PER_SECOND:.0%} of the goal)")
@@ -737,9 +837,14 @@ def main() -> None:
                         help=f"updates in flight, as harmline's update processor allows (default "
                              f"{MAX_CONCURRENT_UPDATES}); 1 = one at a time")
     parser.add_argument("--all-cores", action="store_true", help="do not pin the process to one CPU")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="run on PostgreSQL: a server URL (…/postgres) where fresh databases are made per run")
     parser.add_argument("--api-latency-ms", type=float, default=0.0,
                         help="delay every Bot API answer by this much (default 0: answer at once)")
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    global POSTGRES
+    POSTGRES = args.postgres
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ MAX_PARALLEL_TARGETS = 8
 MIN_DELIVERY_TIMEOUT_SECONDS = 300.0
 # A lane whose bookkeeping failed (the database) waits this long before its target is served again.
 _LANE_PAUSE_SECONDS = 1.0
+# Several processes: how long a lane's claim lasts unless renewed (a third of it, while sending),
+# so a process that died frees its lanes within 20 s; how long to leave a busy lane alone.
+_LANE_LEASE_SECONDS = 20.0
+_LANE_BUSY_SECONDS = 2.0
 
 
 class _Outcome(Enum):
@@ -71,8 +75,10 @@ class OutboxWorker:
     def __init__(self, outbox: OutboxRepository, reports: ReportRepository, channels: Mapping[str, Channel],
                  settings: DeliverySettings, clock: Callable[[], datetime],
                  rng: random.Random | None = None, *, after_delivery: AfterDelivery | None = None,
-                 standalone: Mapping[str, StandaloneChannel] | None = None) -> None:
+                 standalone: Mapping[str, StandaloneChannel] | None = None, worker: str | None = None) -> None:
         self.outbox = outbox
+        # Set when several processes share the database: a lane is then claimed before it sends.
+        self.worker = worker
         # Channels of deliveries that belong to no report (weekly summaries).
         self.standalone = standalone or {}
         # Runs in the transaction that marks a delivery delivered (the citizen's "forwarded" notice).
@@ -94,6 +100,11 @@ class OutboxWorker:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def take_back_lanes(self) -> None:
+        """Lanes this process held before a crash are its own: free now, not when their claims expire."""
+        if self.worker is not None:
+            await self.outbox.release_lanes(self.worker)
 
     async def stop(self) -> None:
         """Stop sending. A delivery cut off half-way stays pending and resumes after the messages
@@ -179,11 +190,18 @@ class OutboxWorker:
         delivered = 0
         seen: set[int] = set()
         try:
+            if not await self._hold_lane(target):  # another process sends to it now
+                self._paused[target] = self.clock() + timedelta(seconds=_LANE_BUSY_SECONDS)
+                return 0
             while (delivery := await self.outbox.next_due_for(target, self.clock())) is not None:
                 if delivery.id in seen:  # due again at once (a clock that stands still): next pass
                     break
                 seen.add(delivery.id)
-                outcome = await self._deliver(delivery)
+                # Renewed before each delivery: a process that lost its claim (stalled past it)
+                # stops before sending what another process may be sending.
+                if not await self._hold_lane(target):
+                    break
+                outcome = await self._deliver_holding(target, delivery)
                 if outcome is _Outcome.DELIVERED:
                     delivered += 1
                 elif outcome is _Outcome.PAUSE:
@@ -193,7 +211,37 @@ class OutboxWorker:
         except Exception:  # recording an outcome failed (the database): try this target again shortly
             log.exception("outbox worker: deliveries to %s interrupted; retrying shortly", target)
             self._paused[target] = self.clock() + timedelta(seconds=_LANE_PAUSE_SECONDS)
+        finally:
+            if self.worker is not None:
+                with contextlib.suppress(Exception):  # unreleased, the claim expires on its own
+                    await self.outbox.release_lane(target, self.worker)
         return delivered
+
+    async def _hold_lane(self, target: str) -> bool:
+        """Claim the lane of ``target`` (or extend the claim) when processes share the database."""
+        if self.worker is None:
+            return True
+        now = self.clock()
+        return await self.outbox.take_lane(target, self.worker, now, now + timedelta(seconds=_LANE_LEASE_SECONDS))
+
+    async def _deliver_holding(self, target: str, delivery: Delivery) -> _Outcome:
+        """:meth:`_deliver`, the lane's claim renewed meanwhile (an album through flood waits can
+        take longer than a claim lasts)."""
+        if self.worker is None:
+            return await self._deliver(delivery)
+        beat = asyncio.create_task(self._keep_lane(target), name=f"outbox-lane-claim {target[:40]}")
+        try:
+            return await self._deliver(delivery)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _keep_lane(self, target: str) -> None:
+        while True:
+            await asyncio.sleep(_LANE_LEASE_SECONDS / 3)
+            with contextlib.suppress(Exception):  # the next renewal, or the claim's end, settles it
+                await self._hold_lane(target)
 
     async def _send(self, delivery: Delivery, attempt: Attempt) -> str:
         """Send the delivery; return what it carried (for the log). Raises :class:`DeliveryFailed`

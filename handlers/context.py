@@ -37,6 +37,7 @@ class Services:
     summaries: Summaries
     inbox: InboxRepository
     feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
+    worker_name: str | None = None  # set when several processes share the database (PostgreSQL)
     worker: OutboxWorker | None = None
     screenshots: ScreenshotReading | None = None  # reads evidence images ([ocr] enabled)
     metrics: Metrics | None = None  # served on [operations] port

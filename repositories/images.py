@@ -42,7 +42,9 @@ class ImageTextRepository(Protocol):
 
     async def next_due_at(self) -> datetime | None: ...
 
-    def save_reading(self, tx: Transaction, evidence_id: int, read: ImageText, models: str, now: datetime) -> None: ...
+    def save_reading(self, tx: Transaction, evidence_id: int, read: ImageText, models: str, now: datetime) -> bool:
+        """Store what was read; False if the image was no longer waiting (another process read it)."""
+        ...
 
     def save_failure(
         self, tx: Transaction, evidence_id: int, problem: str, retry_at: datetime | None, *, skipped: bool = False

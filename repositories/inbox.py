@@ -20,6 +20,7 @@ class StoredUpdate:
     update_id: int
     payload: str  # the update's JSON exactly as Telegram sent it
     replays: int = 0  # times the handlers began on it after a restart (and the process died)
+    chat_id: int = 0  # the chat it belongs to (0: none): one chat's updates are handled in order
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,29 @@ class InboxRepository(Protocol):
         ...
 
     async def counts(self) -> dict[str, int]: ...
+
+    # Several processes on one database: a chat's updates are handled by the process holding
+    # the chat's claim, in order; a claim not renewed by ``until`` (its process died) is free.
+
+    async def claim_chats(self, worker: str, now: datetime, until: datetime, limit: int) -> list[int]:
+        """Claim up to ``limit`` chats with updates to handle that no live claim holds, oldest
+        update first; return those claimed for ``worker`` until ``until``."""
+        ...
+
+    async def pending_in(self, chat_id: int) -> list[StoredUpdate]:
+        """The chat's updates still to handle, in order."""
+        ...
+
+    async def renew_chat(self, chat_id: int, worker: str, until: datetime) -> bool:
+        """Extend ``worker``'s claim on the chat; False if it no longer holds it."""
+        ...
+
+    async def release_chat(self, chat_id: int, worker: str) -> None: ...
+
+    async def release_chats(self, worker: str) -> int:
+        """Let go every claim of ``worker`` (it starts again after a crash); how many there were."""
+        ...
+
+    async def abandon(self, update_id: int, now: datetime) -> None:
+        """Give the update up (begun too often without ending); its payload stays a week."""
+        ...

@@ -150,3 +150,16 @@ class OutboxRepository(Protocol):
         target starts from the first message. Returns the ids re-queued: a row no longer failed,
         or whose new target already has the same delivery, is left as it is."""
         ...
+
+    # Several processes on one database: one sends to a target at a time (the lane's claim).
+
+    async def take_lane(self, target: str, worker: str, now: datetime, until: datetime) -> bool:
+        """Claim (or extend ``worker``'s claim on) the lane of ``target`` until ``until``; False
+        while another process's claim is live."""
+        ...
+
+    async def release_lane(self, target: str, worker: str) -> None: ...
+
+    async def release_lanes(self, worker: str) -> int:
+        """Let go every lane ``worker`` held (it starts again after a crash); how many there were."""
+        ...

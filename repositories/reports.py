@@ -9,6 +9,7 @@ from typing import Protocol
 
 from harmline.reports.model import IncomingMessage, Indicator, IndicatorHistory, Report, ReportStatus
 from harmline.reports.similarity import Fingerprint
+from harmline.reports.text import TextParts
 from harmline.repositories.unit_of_work import Transaction
 
 
@@ -78,6 +79,13 @@ class ReportRepository(Protocol):
     def report_text(self, tx: Transaction, report_id: int, *, with_images: bool = True) -> str:
         """The citizen's words, then (``with_images``) the text read from their screenshots: what
         the report is classified and compared on."""
+        ...
+
+    async def text_parts(
+        self, *, report_id: int | None = None, reference: str | None = None, user_id: int | None = None
+    ) -> TextParts | None:
+        """A report's words and image texts, read outside any transaction (for the work done on
+        them before one): by id, by reference, or the latest report of a Telegram user."""
         ...
 
     def save_fingerprint(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from harmline.i18n.languages import FALLBACK, LANGUAGES, negotiate
 from harmline.moderation.roles import Roster
@@ -30,12 +31,15 @@ from harmline.reports.model import (
 )
 from harmline.reports.purpose import CARD, Card
 from harmline.reports.reference import new_reference
-from harmline.reports.similarity import compare, fingerprint
+from harmline.reports.similarity import compare
+from harmline.reports.text import report_text
 from harmline.repositories import Store, Transaction
 from harmline.routing import guess_country, recipients_for, reviewers_for
+from harmline.services.prepared import Prepared
 from harmline.settings.model import Settings
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -109,6 +113,9 @@ class Intake:
         self.metrics: Metrics | None = None  # set by the composition root when metrics are served
         self._reading_wait = timedelta(seconds=settings.ocr.max_wait_seconds)
         self._merge_window = timedelta(seconds=settings.intake.merge_window_seconds)
+        # Classifications, fingerprints and indicators worked out inside a transaction after all,
+        # because the text changed between reading it and the transaction (services/prepared.py).
+        self.worked_out_in_transactions = 0
         self._followup_window = timedelta(seconds=settings.intake.followup_window_seconds)
 
     # --- messages --------------------------------------------------------------------------
@@ -116,11 +123,20 @@ class Intake:
     async def receive(self, message: IncomingMessage) -> IntakeResult:
         now = self.clock()
         message = replace(message, text=message.text[: self.settings.intake.max_text_length])
-        # Reading the text is the costly part: done before the write lock is taken.
+        # Reading the text is the costly part: done before the transaction, for a new report and
+        # for the citizen's latest report, which the message may join (services/prepared.py).
         analysis = self._analyse(message)
-        result = await self.database.run(lambda tx: self._once(
+        prepared = Prepared(self.classifier)
+        latest = await self.reports.text_parts(user_id=message.user_id)
+        if latest is not None:
+            prepared.ahead(latest.with_message(message.text), classify=True)
+            if looks_like_amount(message.text):  # an answer that may complete the report
+                prepared.ahead(latest.text(), fingerprinted=True)
+            if latest.country != analysis.country:
+                prepared.ahead(message.text, indicators_in=latest.country)
+        result = await self.run_prepared(prepared, lambda tx: self._once(
             tx, message.update_id, message.user_id, message.language_code, now,
-            lambda: self._receive(tx, message, analysis, now)))
+            lambda: self._receive(tx, message, analysis, now, prepared)))
         if result.outcome in (Outcome.ANSWERED, Outcome.INFO_ADDED):
             self.on_due()
         if message.attachments and self.settings.ocr.enabled:
@@ -128,6 +144,13 @@ class Intake:
         if self.metrics is not None and result.outcome is Outcome.CREATED and result.report is not None:
             self.metrics.reports_received.labels(result.report.country).inc()
         return result
+
+    async def run_prepared(self, prepared: Prepared, work: Callable[[Transaction], T]) -> T:
+        """``work`` in one transaction; what it had to work out there after all is counted."""
+        try:
+            return await self.database.run(work)
+        finally:
+            self.worked_out_in_transactions += prepared.misses
 
     def _analyse(self, message: IncomingMessage) -> _Analysis:
         # A deployment serving one country is a fair prior (Malay in Malaysia, not Indonesian).
@@ -156,13 +179,15 @@ class Intake:
         language = reply_language(chosen, language_code, None, current=report.reply_language if report else None)
         return IntakeResult(Outcome.DUPLICATE, report, language, first)
 
-    def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis,
-                 now: datetime) -> IntakeResult:
+    def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis, now: datetime,
+                 prepared: Prepared) -> IntakeResult:
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
         latest = self.reports.latest_report(tx, reporter.id)
         if latest is not None and self._is_answering(latest, now):
             album = self._continues_album(tx, latest, message)
-            first = self._add_answer(tx, latest, message, now)
+            indicators = (analysis.indicators if latest.country == analysis.country
+                          else prepared.indicators(message.text, latest.country))
+            first = self._add_answer(tx, latest, message, indicators, now, prepared)
             outcome = Outcome.INFO_ADDED if first else Outcome.ALBUM if album else Outcome.ADDED
             return IntakeResult(outcome, latest, reply_language(reporter.language, message.language_code, None,
                                                                 current=latest.reply_language))
@@ -172,12 +197,12 @@ class Intake:
         language = reply_language(reporter.language, message.language_code, None, current=latest.reply_language)
         if latest.followup_step is FollowUpStep.AMOUNT and not message.attachments and looks_like_amount(message.text):
             latest.money_lost, latest.loss_amount = True, message.text.strip()
-            self._advance(tx, latest, FollowUpStep.AMOUNT, now)
+            self._advance(tx, latest, FollowUpStep.AMOUNT, now, prepared)
             return IntakeResult(Outcome.ANSWERED, latest, language)
         album = self._continues_album(tx, latest, message)
         indicators = (analysis.indicators if latest.country == analysis.country
-                      else extract_indicators(message.text, latest.country))
-        self._add(tx, latest, message, indicators, now)
+                      else prepared.indicators(message.text, latest.country))
+        self._add(tx, latest, message, indicators, now, prepared)
         return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
 
     def _continues_album(self, tx: Transaction, report: Report, message: IncomingMessage) -> bool:
@@ -193,11 +218,12 @@ class Intake:
         return report.status is ReportStatus.NEEDS_INFO or (
             report.status is ReportStatus.IN_REVIEW and now - report.last_message_at < self._merge_window)
 
-    def _add_answer(self, tx: Transaction, report: Report, message: IncomingMessage, now: datetime) -> bool:
+    def _add_answer(self, tx: Transaction, report: Report, message: IncomingMessage, indicators: list[Indicator],
+                    now: datetime, prepared: Prepared) -> bool:
         """Attach the message; if it is the first of an answer, moderators get the card again
         (once the rest of the answer is in). True for the first message of an answer."""
         asked = report.status is ReportStatus.NEEDS_INFO
-        self._add(tx, report, message, extract_indicators(message.text, report.country), now)
+        self._add(tx, report, message, indicators, now, prepared)
         if not asked:
             return False
         report.status = ReportStatus.IN_REVIEW
@@ -252,10 +278,10 @@ class Intake:
         return report
 
     def _add(self, tx: Transaction, report: Report, message: IncomingMessage, indicators: list[Indicator],
-             now: datetime) -> None:
+             now: datetime, prepared: Prepared) -> None:
         self._attach(tx, report.id, message, indicators, now)
         # The category follows everything the citizen has said, not only the first message.
-        classification = self.classifier.classify(self.reports.report_text(tx, report.id))
+        classification = prepared.classification(self.reports.report_text(tx, report.id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
             report.category, report.category_reason = classification.category, classification.reason
             report.scam_type, report.explanation = classification.scam_type, classification.explanation
@@ -285,14 +311,14 @@ class Intake:
     # --- text read from evidence images ----------------------------------------------------
 
     def absorb_image_text(self, tx: Transaction, report_id: int, detection: Detection | None, now: datetime,
-                          detail: str) -> None:
+                          detail: str, prepared: Prepared) -> None:
         """Text was read from one of the report's images: its category (and, for a report with no
         words of its own, its language) follow the words and the screenshots together; a report
         already complete is compared with earlier scam scripts again."""
         report = self.reports.get_in(tx, report_id)
         if report is None:
             return
-        classification = self.classifier.classify(self.reports.report_text(tx, report_id))
+        classification = prepared.classification(self.reports.report_text(tx, report_id))
         if classification.category is not Category.OTHER or report.category is Category.OTHER:
             report.category, report.category_reason = classification.category, classification.reason
             report.scam_type, report.explanation = classification.scam_type, classification.explanation
@@ -302,7 +328,7 @@ class Intake:
         self._save(tx, report)
         if report.completed_at is not None:
             self.reports.forget_fingerprint(tx, report_id)
-            self._link_same_script(tx, report)
+            self._link_same_script(tx, report, prepared)
         self.reports.audit(tx, now, "system", "report.image_read", report_id, detail)
 
     def release(self, tx: Transaction, report_id: int) -> None:
@@ -317,6 +343,10 @@ class Intake:
                      value: str | None) -> IntakeResult:
         """Record the answer to ``step`` (``value`` None = skipped) and move to the next question."""
         now = self.clock()
+        prepared = await self._prepare_completion(reference)
+        parts = await self.reports.text_parts(reference=reference)
+        if parts is not None and step is FollowUpStep.COUNTRY and value is not None and value != parts.country:
+            prepared.ahead(report_text(parts.words, ()), indicators_in=value)  # read again there
 
         def answering(tx: Transaction) -> IntakeResult:
             report = self._own_collecting(tx, user_id, reference, now)
@@ -328,29 +358,36 @@ class Intake:
                 country = report.country
                 self._apply(report, step, value)
                 if report.country != country:
-                    self._reroute(tx, report, country, now)
-            self._advance(tx, report, step, now)
+                    self._reroute(tx, report, country, now, prepared)
+            self._advance(tx, report, step, now, prepared)
             return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
-        result = await self.database.run(
-            lambda tx: self._once(tx, update_id, user_id, None, now, lambda: answering(tx)))
+        result = await self.run_prepared(
+            prepared, lambda tx: self._once(tx, update_id, user_id, None, now, lambda: answering(tx)))
         self.on_due()
         return result
 
     async def send_now(self, update_id: int, user_id: int, reference: str) -> IntakeResult:
         now = self.clock()
+        prepared = await self._prepare_completion(reference)
 
         def sending(tx: Transaction) -> IntakeResult:
             report = self._own_collecting(tx, user_id, reference, now)
             if isinstance(report, IntakeResult):
                 return report
-            self._complete(tx, report, now, "citizen pressed send now")
+            self._complete(tx, report, now, "citizen pressed send now", prepared)
             return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
 
-        result = await self.database.run(
-            lambda tx: self._once(tx, update_id, user_id, None, now, lambda: sending(tx)))
+        result = await self.run_prepared(
+            prepared, lambda tx: self._once(tx, update_id, user_id, None, now, lambda: sending(tx)))
         self.on_due()
         return result
+
+    async def _prepare_completion(self, reference: str) -> Prepared:
+        """The same-script fingerprint of a report that may be completed now, worked out ahead."""
+        prepared = Prepared(self.classifier)
+        parts = await self.reports.text_parts(reference=reference)
+        return prepared.ahead(parts.text(), fingerprinted=True) if parts is not None else prepared
 
     async def set_followup_message(self, report: Report, message_id: int) -> None:
         """Remember the message holding the questions, to edit it as they are answered."""
@@ -372,20 +409,21 @@ class Intake:
         elif step is FollowUpStep.LOSS:
             report.money_lost = value == "yes"
 
-    def _advance(self, tx: Transaction, report: Report, step: FollowUpStep, now: datetime) -> None:
+    def _advance(self, tx: Transaction, report: Report, step: FollowUpStep, now: datetime,
+                 prepared: Prepared) -> None:
         following = next_step(step, self.settings.countries, money_lost=report.money_lost)
         if following is None:
-            self._complete(tx, report, now, f"answered {step}")
+            self._complete(tx, report, now, f"answered {step}", prepared)
             return
         report.followup_step = following
         self._save(tx, report)
 
-    def _complete(self, tx: Transaction, report: Report, now: datetime, why: str) -> None:
+    def _complete(self, tx: Transaction, report: Report, now: datetime, why: str, prepared: Prepared) -> None:
         report.followup_step = None
         report.completed_at = now
         report.status = ReportStatus.NEW
         self._save(tx, report)
-        self._link_same_script(tx, report)
+        self._link_same_script(tx, report, prepared)
         # Every report is shown to its moderators; with review = "before_forward" their decision
         # is also what releases it to the contacts.
         self.outbox.enqueue(tx, report.id, reviewers_for(report.country, self.settings, self.roster),
@@ -393,15 +431,16 @@ class Intake:
         self.reports.audit(tx, now, "citizen", "report.completed", report.id, why,
                            from_status=ReportStatus.COLLECTING, to_status=ReportStatus.NEW)
 
-    def _link_same_script(self, tx: Transaction, report: Report) -> None:
+    def _link_same_script(self, tx: Transaction, report: Report, prepared: Prepared) -> None:
         """Once its text is final, link the report to earlier ones of the same scam script."""
-        mine = fingerprint(self.reports.report_text(tx, report.id))
+        mine = prepared.fingerprint(self.reports.report_text(tx, report.id))
         for earlier_id, earlier in self.reports.save_fingerprint(tx, report.id, mine):
             found = compare(mine, earlier)
             if found is not None:
                 self.reports.link(tx, report.id, earlier_id, found[0].value, found[1])
 
-    def _reroute(self, tx: Transaction, report: Report, previous_country: str, now: datetime) -> None:
+    def _reroute(self, tx: Transaction, report: Report, previous_country: str, now: datetime,
+                 prepared: Prepared) -> None:
         """The citizen chose another served country: the report goes to that country's contacts,
         its reference takes that country's code (the citizen sees it at once, in the edited
         acknowledgement), and local phone numbers are read again in that country's numbering plan."""
@@ -412,7 +451,7 @@ class Intake:
         text = self.reports.report_text(tx, report.id, with_images=False)
         read = [indicator for image in self.images.of_report(tx, report.id).values()
                 for indicator in indicators_read(image.text, image.codes, report.country)]
-        self.reports.replace_indicators(tx, report.id, [*extract_indicators(text, report.country), *read])
+        self.reports.replace_indicators(tx, report.id, [*prepared.indicators(text, report.country), *read])
         self.outbox.cancel(tx, report.id)
         if self.settings.review == "none":
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
@@ -424,12 +463,17 @@ class Intake:
         """Complete the reports whose follow-up window has closed; returns them."""
         now = self.clock()
         closed = await self.reports.expired_collecting(now)
+        prepared = Prepared(self.classifier)
+        for report in closed:
+            parts = await self.reports.text_parts(report_id=report.id)
+            if parts is not None:
+                prepared.ahead(parts.text(), fingerprinted=True)
 
         def work(tx: Transaction) -> None:
             for report in closed:
-                self._complete(tx, report, now, "follow-up window closed")
+                self._complete(tx, report, now, "follow-up window closed", prepared)
 
-        await self.database.run(work)
+        await self.run_prepared(prepared, work)
         if closed:
             self.on_due()
         return closed

@@ -21,11 +21,12 @@ from datetime import timedelta
 from harmline.ocr import ImageReading, ScreenshotReader, UnreadableImage
 from harmline.reports.indicators import indicators_read
 from harmline.reports.language import Detection
-from harmline.reports.model import ImageText
+from harmline.reports.model import ImageText, Indicator
 from harmline.repositories import Transaction
 from harmline.repositories.images import PendingImage
 from harmline.services.intake import Intake
 from harmline.services.notices import UNREADABLE, Notices
+from harmline.services.prepared import Prepared
 from harmline.settings.model import OcrSettings
 
 log = logging.getLogger(__name__)
@@ -118,21 +119,28 @@ class ScreenshotReading:
             log.exception("screenshot reader: reading evidence %d failed", image.evidence_id)
             await self._failed(image, f"error: {type(error).__name__}", retry=False)
             return
-        # The language is worked out before the write transaction, like the intake's own reading.
+        # The language, indicators, category and fingerprint are worked out before the write
+        # transaction, like the intake's own reading (services/prepared.py).
         detection = self.intake.detector.detect(reading.text, None, image.country) if reading.text else None
-        await self.intake.database.run(lambda tx: self._save(tx, image, reading, detection))
+        found = indicators_read(reading.text, reading.codes, image.country)
+        prepared = Prepared(self.intake.classifier)
+        parts = await self.intake.reports.text_parts(report_id=image.report_id)
+        if parts is not None:
+            prepared.ahead(parts.with_image(image.evidence_id, reading.text), classify=True, fingerprinted=True)
+        await self.intake.run_prepared(prepared, lambda tx: self._save(tx, image, reading, detection, found, prepared))
         self.intake.on_due()
 
-    def _save(self, tx: Transaction, image: PendingImage, reading: ImageReading, detection: Detection | None) -> None:
+    def _save(self, tx: Transaction, image: PendingImage, reading: ImageReading, detection: Detection | None,
+              found: list[Indicator], prepared: Prepared) -> None:
         text = ImageText("read", reading.text, detection.language if detection else None, reading.confidence,
                          tuple(reading.codes))
         now = self.intake.clock()
-        self.intake.images.save_reading(tx, image.evidence_id, text, reading.models, now)
-        self.intake.reports.add_indicators(tx, image.report_id,
-                                           indicators_read(reading.text, reading.codes, image.country))
+        if not self.intake.images.save_reading(tx, image.evidence_id, text, reading.models, now):
+            return  # read meanwhile by another process sharing the database: its reading stands
+        self.intake.reports.add_indicators(tx, image.report_id, found)
         self.intake.absorb_image_text(tx, image.report_id, detection, now, (
             f"evidence {image.evidence_id}: {len(reading.text)} characters ({reading.models}, confidence "
-            f"{reading.confidence:.0f}), {len(reading.codes)} QR code(s)"))
+            f"{reading.confidence:.0f}), {len(reading.codes)} QR code(s)"), prepared)
 
     async def _failed(self, image: PendingImage, problem: str, *, retry: bool, skipped: bool = False) -> None:
         log.info("screenshot reader: evidence %d of report %d: %s", image.evidence_id, image.report_id, problem)

@@ -59,14 +59,16 @@ class ImageTextStore:
             "SELECT MIN(next_attempt_at) AS at FROM evidence_text WHERE state = ?", (PENDING,))
         return from_text(row["at"]) if row and row["at"] else None
 
-    def save_reading(self, tx: Transaction, evidence_id: int, read: ImageText, models: str, now: datetime) -> None:
-        tx.execute(
+    def save_reading(self, tx: Transaction, evidence_id: int, read: ImageText, models: str, now: datetime) -> bool:
+        """Store what was read; False if the image was no longer waiting (another process read it)."""
+        saved = tx.execute(
             "UPDATE evidence_text SET state = ?, text = ?, language = ?, confidence = ?, codes = ?, models = ?,"
             " attempts = attempts + 1, problem = NULL, read_at = ? WHERE evidence_id = ? AND state = ?",
             (READ, read.text, read.language, read.confidence, "\n".join(read.codes), models, to_text(now),
              evidence_id, PENDING))
-        if read.text:
+        if saved and read.text:
             tx.execute("INSERT INTO image_search (rowid, text) VALUES (?, ?)", (evidence_id, read.text))
+        return saved == 1
 
     def save_failure(self, tx: Transaction, evidence_id: int, problem: str, retry_at: datetime | None,
                      *, skipped: bool = False) -> None:

@@ -27,9 +27,9 @@ class Inbox:
         An update Telegram sends again (its confirmation was lost) is not stored, nor returned, twice."""
         def work(tx: Transaction) -> list[StoredUpdate]:
             return [update for update in updates if tx.execute(
-                "INSERT INTO inbox (update_id, received_at, payload, state) VALUES (?, ?, ?, ?)"
+                "INSERT INTO inbox (update_id, received_at, payload, state, chat_id) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (update_id) DO NOTHING",
-                (update.update_id, to_text(now), update.payload, PENDING)) == 1]
+                (update.update_id, to_text(now), update.payload, PENDING, update.chat_id)) == 1]
 
         return await self.database.run(work)
 
@@ -73,3 +73,49 @@ class Inbox:
     async def counts(self) -> dict[str, int]:
         rows = await self.database.fetch_all("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")
         return {row["state"]: int(row["n"]) for row in rows}
+
+    async def claim_chats(self, worker: str, now: datetime, until: datetime, limit: int) -> list[int]:
+        """Claim up to ``limit`` chats with updates to handle that no live claim holds, oldest
+        update first; return those claimed for ``worker`` until ``until``."""
+        moment = to_text(now)
+
+        def work(tx: Transaction) -> list[int]:
+            candidates = [int(row["chat_id"]) for row in tx.fetch_all(
+                "SELECT i.chat_id FROM inbox i LEFT JOIN chat_claims c ON c.chat_id = i.chat_id"
+                " WHERE i.state = ? AND (c.chat_id IS NULL OR c.until <= ?)"
+                " GROUP BY i.chat_id ORDER BY MIN(i.update_id) LIMIT ?", (PENDING, moment, limit))]
+            # The upsert takes a claim only if it is free or expired: of two processes trying at
+            # once, one changes the row and the other changes nothing.
+            return [chat_id for chat_id in candidates if tx.execute(
+                "INSERT INTO chat_claims (chat_id, worker, until) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET worker = excluded.worker, until = excluded.until"
+                " WHERE chat_claims.until <= ?", (chat_id, worker, to_text(until), moment)) == 1]
+
+        return await self.database.run(work)
+
+    async def pending_in(self, chat_id: int) -> list[StoredUpdate]:
+        """The chat's updates still to handle, in order."""
+        rows = await self.database.fetch_all(
+            "SELECT update_id, payload, replays FROM inbox WHERE chat_id = ? AND state = ? ORDER BY update_id",
+            (chat_id, PENDING))
+        return [StoredUpdate(int(row["update_id"]), row["payload"], int(row["replays"]), chat_id) for row in rows]
+
+    async def renew_chat(self, chat_id: int, worker: str, until: datetime) -> bool:
+        """Extend ``worker``'s claim on the chat; False if it no longer holds it."""
+        return await self.database.run(lambda tx: tx.execute(
+            "UPDATE chat_claims SET until = ? WHERE chat_id = ? AND worker = ?",
+            (to_text(until), chat_id, worker)) == 1)
+
+    async def release_chat(self, chat_id: int, worker: str) -> None:
+        await self.database.run(lambda tx: tx.execute(
+            "DELETE FROM chat_claims WHERE chat_id = ? AND worker = ?", (chat_id, worker)))
+
+    async def release_chats(self, worker: str) -> int:
+        """Let go every claim of ``worker`` (it starts again after a crash); how many there were."""
+        return await self.database.run(lambda tx: tx.execute("DELETE FROM chat_claims WHERE worker = ?", (worker,)))
+
+    async def abandon(self, update_id: int, now: datetime) -> None:
+        """Give the update up (begun too often without ending); its payload stays a week."""
+        await self.database.run(lambda tx: tx.execute(
+            "UPDATE inbox SET state = ?, handled_at = ? WHERE update_id = ? AND state = ?",
+            (ABANDONED, to_text(now), update_id, PENDING)))

@@ -248,10 +248,23 @@ class Outbox:
 
         return await self.database.run(work)
 
+    async def take_lane(self, target: str, worker: str, now: datetime, until: datetime) -> bool:
+        """Claim (or extend ``worker``'s claim on) the lane of ``target`` until ``until``; False
+        while another process's claim is live."""
+        return await self.database.run(lambda tx: tx.execute(
+            "INSERT INTO delivery_lanes (target, worker, until) VALUES (?, ?, ?)"
+            " ON CONFLICT (target) DO UPDATE SET worker = excluded.worker, until = excluded.until"
+            " WHERE delivery_lanes.until <= ? OR delivery_lanes.worker = excluded.worker",
+            (target, worker, to_text(until), to_text(now))) == 1)
 
+    async def release_lanes(self, worker: str) -> int:
+        """Let go every lane ``worker`` held (it starts again after a crash); how many there were."""
+        return await self.database.run(lambda tx: tx.execute(
+            "DELETE FROM delivery_lanes WHERE worker = ?", (worker,)))
 
-
-
+    async def release_lane(self, target: str, worker: str) -> None:
+        await self.database.run(lambda tx: tx.execute(
+            "DELETE FROM delivery_lanes WHERE target = ? AND worker = ?", (target, worker)))
 
 _ENTRY_COLUMNS = "d.*, r.reference AS reference, r.country AS country FROM deliveries d" \
                  " LEFT JOIN reports r ON r.id = d.report_id"

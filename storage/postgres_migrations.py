@@ -236,4 +236,26 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ix_image_search_text ON image_search USING gin (text gin_trgm_ops)",
         ),
     ),
+    Migration(
+        "several bot processes on one database: each update's chat, chats and delivery lanes claimed",
+        (
+            # Which chat an update belongs to (0: none), so one chat's updates are handled in order
+            # even when several processes receive them.
+            "ALTER TABLE inbox ADD COLUMN chat_id BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX ix_inbox_chat_pending ON inbox (chat_id, update_id) WHERE state = 'pending'",
+            # A process handling a chat's updates holds its claim until ``until``, renewing it; a
+            # claim that was not renewed (its process died) may be taken by another.
+            """CREATE TABLE chat_claims (
+                chat_id BIGINT PRIMARY KEY,
+                worker TEXT NOT NULL,
+                until TEXT NOT NULL
+            )""",
+            # The same for the outbox's lanes: one process sends to a target at a time, in order.
+            """CREATE TABLE delivery_lanes (
+                target TEXT PRIMARY KEY,
+                worker TEXT NOT NULL,
+                until TEXT NOT NULL
+            )""",
+        ),
+    ),
 )

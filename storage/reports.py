@@ -22,6 +22,7 @@ from harmline.reports.model import (
     ReportStatus,
 )
 from harmline.reports.similarity import Fingerprint
+from harmline.reports.text import TextParts, report_text
 from harmline.repositories.reports import Reporter, SeenUpdate
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
@@ -262,8 +263,32 @@ class ReportStore:
         the report is classified and compared on."""
         rows = tx.fetch_all("SELECT text FROM report_messages WHERE report_id = ? ORDER BY id",
                                   (report_id,))
-        texts = [row["text"] for row in rows if row["text"]]
-        return "\n\n".join([*texts, *ImageTextStore.read_texts(tx, report_id)] if with_images else texts)
+        words = [row["text"] for row in rows]
+        return report_text(words, ImageTextStore.read_texts(tx, report_id) if with_images else ())
+
+    async def text_parts(self, *, report_id: int | None = None, reference: str | None = None,
+                         user_id: int | None = None) -> TextParts | None:
+        """A report's words and image texts, read outside any transaction (for the work done on
+        them before one): by id, by reference, or the latest report of a Telegram user."""
+        if report_id is not None:
+            found = await self.database.fetch_one("SELECT id, country FROM reports WHERE id = ?", (report_id,))
+        elif reference is not None:
+            found = await self.database.fetch_one("SELECT id, country FROM reports WHERE reference = ?", (reference,))
+        else:
+            found = await self.database.fetch_one(
+                "SELECT r.id, r.country FROM reports r JOIN reporters p ON p.id = r.reporter_id"
+                " WHERE p.telegram_user_id = ? AND r.status <> ? ORDER BY r.id DESC LIMIT 1",
+                (user_id, ReportStatus.CANCELLED.value))
+        if found is None:
+            return None
+        report_id = int(found["id"])
+        words = await self.database.fetch_all(
+            "SELECT text FROM report_messages WHERE report_id = ? ORDER BY id", (report_id,))
+        images = await self.database.fetch_all(
+            "SELECT evidence_id, text FROM evidence_text WHERE report_id = ? AND state = 'read' AND text <> ''"
+            " ORDER BY evidence_id", (report_id,))
+        return TextParts(report_id, found["country"], tuple(row["text"] for row in words),
+                         tuple((int(row["evidence_id"]), row["text"]) for row in images))
 
     def save_fingerprint(self, tx: Transaction, report_id: int,
                          fingerprint: Fingerprint) -> list[tuple[int, Fingerprint]]:

@@ -63,6 +63,7 @@ def free_port() -> int:
 
 
 def write_config(folder: Path, server: BotApiServer, *, webhook_port: int | None = None,
+                 database: Path | None = None,
                  log_level: str = "INFO") -> Path:
     """A configuration as an operator writes it: one country, one contact chat, no review, no
     rate limiter (a local server), a short merge window; by webhook when ``webhook_port`` is given."""
@@ -75,7 +76,7 @@ url_path = "hook"
 secret_token = "{SECRET}"
 """
     config = folder / "harmline.toml"
-    storage = storage_toml(folder / "reports.db")
+    storage = storage_toml(database or folder / "reports.db")
     config.write_text(f"""
 [telegram]
 token = "{TOKEN}"
@@ -156,10 +157,11 @@ class BotProcess:
     """``python -m harmline run --config FILE``: started, SIGKILLed, restarted on the same database,
     finally stopped with SIGINT. Each run logs to its own file."""
 
-    def __init__(self, config: Path, server: CrashServer) -> None:
+    def __init__(self, config: Path, server: CrashServer, database: Path | None = None) -> None:
         self.config = config
         self.server = server
         self.folder = config.parent
+        self._database = database
         self.runs = 0
         self.kills: list[float] = []  # loop time of each SIGKILL
         self.process: asyncio.subprocess.Process | None = None
@@ -168,7 +170,7 @@ class BotProcess:
 
     @property
     def database(self) -> Path:
-        return self.folder / "reports.db"
+        return self._database or self.folder / "reports.db"
 
     async def start(self) -> None:
         self.runs += 1
@@ -232,8 +234,13 @@ class WebhookPoster:
     """Telegram's side of a webhook: each update POSTed to the registered URL with its secret
     token, in order, again and again until it is answered 2xx."""
 
-    def __init__(self, server: CrashServer) -> None:
+    def __init__(self, server: CrashServer, behind: Sequence[str] = ()) -> None:
         self.server = server
+        # Several bot processes behind the one registered URL: each POST goes to the next in
+        # turn, and on to the one after when a process does not answer (a load balancer's way).
+        self.behind = list(behind)
+        self._turn = 0
+        self.served: Counter[str] = Counter()  # URL -> updates it answered 2xx
         self.answered: dict[int, float] = {}  # update id -> loop time its 2xx came
         self.refused: Counter[str] = Counter()  # why a POST did not get 2xx
         self._task: asyncio.Task[None] | None = None
@@ -257,14 +264,19 @@ class WebhookPoster:
                     continue
                 update = self.server.outgoing[0]
                 headers = {SECRET_HEADER: str(webhook.get("secret_token", ""))}
+                url = str(webhook["url"])
+                if self.behind:
+                    url = self.behind[self._turn % len(self.behind)]
+                    self._turn += 1
                 try:
-                    response = await client.post(str(webhook["url"]), json=update, headers=headers)
+                    response = await client.post(url, json=update, headers=headers)
                 except httpx.HTTPError as error:  # the bot is down, or died while answering
                     self.refused[type(error).__name__] += 1
                     await asyncio.sleep(0.05)
                     continue
                 if 200 <= response.status_code < 300:
                     self.answered[int(update["update_id"])] = loop.time()
+                    self.served[url] += 1
                     self.server.outgoing.popleft()
                 else:
                     self.refused[f"HTTP {response.status_code}"] += 1
@@ -712,3 +724,66 @@ async def crash_scenario(folder: Path, *, seed: int, citizens: int, kills: int |
                              posted=poster.answered if webhook else None)
     return CrashRun("webhook" if webhook else "polling", seed, citizens, census, code, bot.logs(),
                     poster.answered, poster.refused, points, stuck, loop.time() - began)
+
+
+@dataclass
+class WorkersRun:
+    """Several bot processes on one database, one of them SIGKILLed under load."""
+
+    census: Census
+    codes: list[int]  # exit codes of the processes left running, stopped with SIGINT
+    served: list[int]  # updates each process answered 2xx, in start order
+    killed_after: float
+    stuck: list[str]
+    logs: str
+    seconds: float
+
+
+async def workers_scenario(folder: Path, *, seed: int, citizens: int, workers: int = 3, minimum: int = 2,
+                           maximum: int = 10) -> WorkersRun:
+    """``workers`` processes by webhook behind one URL on one database; citizens report; one
+    process is SIGKILLed mid-load and not restarted; the others must take everything up."""
+    rng = random.Random(seed)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    database = folder / "shared.db"
+    async with CrashServer() as server:
+        bots = []
+        for n in range(workers):
+            home = folder / f"worker-{n + 1}"
+            home.mkdir()
+            bots.append(BotProcess(write_config(home, server, webhook_port=free_port(), database=database),
+                                   server, database))
+        urls = [f"http://127.0.0.1:{_webhook_port(bot.config)}/hook" for bot in bots]
+        poster = WebhookPoster(server, behind=urls)
+        crowd = Crowd(server, citizens, seed, database, minimum=minimum, maximum=maximum)
+        victim = bots[1]
+        try:
+            for bot in bots:
+                await bot.start()
+                await bot.wait_serving()
+            poster.start()
+            crowd.start()
+            killed_after = rng.uniform(3.0, 6.0)
+            await asyncio.sleep(killed_after)
+            await victim.kill()
+            stuck = await crowd.finish(timeout=90)
+            await wait_delivered(database, timeout=5 if stuck else 30)
+            codes = [await bot.interrupt() for bot in bots if bot is not victim]
+        except BaseException:
+            await crowd.cancel()
+            for bot in bots:
+                await bot.ensure_stopped()
+            print("\n".join(bot.log_tail(40) for bot in bots))
+            raise
+        finally:
+            await poster.stop()
+        census = Census.take(database, server, crowd.filed, victim.kills, len(bots), posted=poster.answered)
+    return WorkersRun(census, codes, [poster.served[url] for url in urls], killed_after, stuck,
+                      "\n".join(bot.logs() for bot in bots), loop.time() - began)
+
+
+def _webhook_port(config: Path) -> int:
+    found = re.search(r"^port = (\d+)$", config.read_text(), re.M)
+    assert found is not None
+    return int(found.group(1))

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from harmline.moderation import Roster
-from harmline.reports.classify import KeywordClassifier
+from harmline.reports.classify import Classification, KeywordClassifier
 from harmline.reports.language import LayeredLanguageDetector
 from harmline.reports.model import Attachment, Category, FollowUpStep, IncomingMessage, Platform, ReportStatus
 from harmline.reports.reference import REFERENCE_PATTERN
+from harmline.reports.text import TextParts
 from harmline.services.intake import Intake, Outcome
 from harmline.settings import Settings
 from harmline.storage import open_store
@@ -305,3 +306,69 @@ async def test_a_reports_reply_language_stays_through_its_follow_ups(harness: Ha
     clock.advance(5)
     chosen = await harness.intake.receive(harness.message("", attachments=(Attachment("photo", "f2", "u2"),)))
     assert chosen.language == "en"
+
+
+class CountingClassifier(KeywordClassifier):
+    """The keyword classifier, counting its calls and whether each ran inside a transaction."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def classify(self, text: str) -> Classification:
+        self.calls.append(text)
+        return super().classify(text)
+
+
+async def test_classification_and_fingerprints_are_worked_out_before_the_transaction(
+        make_settings: Callable[..., Settings], clock: Clock) -> None:
+    """A report's category (as its messages arrive), its screenshot-free same-script fingerprint
+    (at completion) and its indicators are not computed while the write transaction is open."""
+    harness = Harness(make_settings(), clock)
+    await harness.database.open()
+    try:
+        inside = []
+        original = harness.database.run
+
+        async def run(work: Any) -> Any:  # every unit of work, watched for the classifier running in it
+            before = len(classifier.calls)
+            result = await original(work)
+            inside.append(len(classifier.calls) - before)
+            return result
+
+        classifier = CountingClassifier()
+        harness.intake.classifier = classifier
+        harness.database.run = run  # type: ignore[method-assign]
+        created = await harness.intake.receive(harness.message("Fake bank SMS asks for my OTP"))
+        clock.advance(5)
+        added = await harness.intake.receive(harness.message("the link was bit.ly/x1 and they called 0123456789"))
+        assert created.report is not None and added.outcome is Outcome.ADDED
+        await harness.intake.send_now(next(_update_ids), 77, created.report.reference)
+        stored = await harness.reports.find(created.report.reference)
+        assert stored is not None and stored.category is Category.SCAM
+        assert stored.text == "Fake bank SMS asks for my OTP\n\nthe link was bit.ly/x1 and they called 0123456789"
+        assert classifier.calls  # it did run: before the transactions
+        assert inside and set(inside) == {0}
+        assert harness.intake.worked_out_in_transactions == 0
+    finally:
+        await harness.database.close()
+
+
+async def test_a_text_that_changed_before_the_transaction_is_worked_out_there_and_still_right(
+        harness: Harness, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    created = await harness.intake.receive(harness.message("My parcel is held, pay the customs fee"))
+    assert created.report is not None
+    clock.advance(5)
+    # As if another message had been stored between the read ahead and the transaction.
+    monkeypatch.setattr(harness.reports, "text_parts", _stale_text_parts)
+    added = await harness.intake.receive(harness.message("Slot gacor deposit bonus 100% at judi888"))
+    assert added.outcome is Outcome.ADDED
+    stored = await harness.reports.find(created.report.reference)
+    assert stored is not None
+    # Worked out on the text the transaction found: both messages.
+    assert stored.category is KeywordClassifier().classify(stored.text).category
+    assert harness.intake.worked_out_in_transactions == 1
+
+
+async def _stale_text_parts(**_: Any) -> TextParts:
+    return TextParts(1, "MY", ("something else entirely",), ())

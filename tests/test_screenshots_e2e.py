@@ -52,6 +52,8 @@ async def test_a_screenshot_alone_becomes_a_report_with_language_category_and_in
     # Moderators find it by words that are only in the screenshot.
     page = await local.services.moderation.store.find_text("ได้รับรางวัล", ["MY"])
     assert [item.reference for item in page.items] == [body["reference"]] and page.total == 1
+    # The category, fingerprint and indicators of the text read were worked out before the write.
+    assert local.services.intake.worked_out_in_transactions == 0
 
 
 async def test_a_qr_code_in_a_screenshot_becomes_a_link_indicator(local: LocalDeployment) -> None:

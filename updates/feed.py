@@ -22,6 +22,7 @@ from telegram import Bot, Update
 
 from harmline.repositories import InboxRepository
 from harmline.repositories.inbox import DONE, MAX_REPLAYS, SKIPPED, StoredUpdate
+from harmline.updates.shared import SharedIntake
 
 log = logging.getLogger(__name__)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -40,6 +41,30 @@ def update_id_of(payload: object) -> int | None:
     return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
 
 
+# Where an update says which chat it belongs to (Bot API "Update" fields); others go to chat 0.
+_IN_A_CHAT = ("message", "edited_message", "channel_post", "edited_channel_post", "business_message",
+              "edited_business_message", "message_reaction", "message_reaction_count", "my_chat_member",
+              "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost")
+
+
+def chat_of(payload: object) -> int:
+    """The chat an update belongs to (0 when it names none): one chat's updates are handled in order."""
+    if not isinstance(payload, dict):
+        return 0
+    for field in _IN_A_CHAT:
+        chat = (payload.get(field) or {}).get("chat") if isinstance(payload.get(field), dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    query = payload.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance((message.get("chat") or {}).get("id"), int):
+            return int(message["chat"]["id"])
+        if isinstance((query.get("from") or {}).get("id"), int):
+            return int(query["from"]["id"])
+    return 0
+
+
 def as_text(payload: object) -> str:
     """The update as JSON text to store. A lone UTF-16 surrogate ("\\ud800" in the JSON: no
     character, and SQLite cannot store it) becomes U+FFFD, the replacement character."""
@@ -48,8 +73,11 @@ def as_text(payload: object) -> str:
 
 class UpdateFeed:
     def __init__(self, inbox: InboxRepository, queue: asyncio.Queue[object], bot: Bot,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], *, worker: str | None = None) -> None:
         self.inbox = inbox
+        # Set when several processes share the database (shared.py): updates are then handled by
+        # whichever process claims their chat, not by the one that received them.
+        self.shared = SharedIntake(inbox, clock, self._queue, worker) if worker is not None else None
         self.queue = queue  # the application's update queue
         self.bot = bot  # updates refer to the bot that received them (message.reply_text …)
         self.clock = clock
@@ -68,8 +96,12 @@ class UpdateFeed:
             if update_id is None:
                 log.warning("ignored something that is not a Telegram update (%s)", type(payload).__name__)
                 continue
-            stored.append(StoredUpdate(update_id, as_text(payload)))
-        for update in await self.inbox.store(stored, self.clock()):
+            stored.append(StoredUpdate(update_id, as_text(payload), chat_id=chat_of(payload)))
+        new = await self.inbox.store(stored, self.clock())
+        if self.shared is not None:
+            self.shared.wake()
+            return
+        for update in new:
             await self._queue(update)
 
     async def replay(self) -> int:
@@ -77,7 +109,13 @@ class UpdateFeed:
 
         Those the handlers already began on after an earlier restart (suspects: one of them may be
         what kills the process) go first and one at a time, so that only the update in hand when
-        the process dies counts towards giving it up — not the dozens handled beside it."""
+        the process dies counts towards giving it up — not the dozens handled beside it.
+
+        When processes share the database, none replays for the others: each handles the chats
+        it claims, those a dead process held included, once their claims expire."""
+        if self.shared is not None:
+            await self.shared.start()
+            return 0
         replay = await self.inbox.replay(self.clock())
         for update_id in replay.abandoned:
             log.warning("update %d abandoned: the bot stopped while handling it after %d restarts (kept a week "
@@ -126,6 +164,8 @@ class UpdateFeed:
         if seconds is None:
             self._retries.pop(update.update_id, None)
             await self._finish(update.update_id, DONE)
+            if self.shared is not None:
+                self.shared.handled(update.update_id)
             return
         task = asyncio.create_task(self._queue_after(update, seconds), name=f"update-{update.update_id}-again")
         self._waiting.add(task)
@@ -134,6 +174,11 @@ class UpdateFeed:
     async def _queue_after(self, update: Update, seconds: float) -> None:
         await asyncio.sleep(seconds)
         await self.queue.put(update)
+
+    async def close(self) -> None:
+        """Stop handing updates over (the shared intake's tasks); what is left stays in the inbox."""
+        if self.shared is not None:
+            await self.shared.stop()
 
     async def _queue(self, stored: StoredUpdate) -> bool:
         """Hand the update to the handlers; False if it cannot be read (marked skipped)."""

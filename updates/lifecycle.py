@@ -79,6 +79,7 @@ async def running(application: Runnable, feed: UpdateFeed, source: UpdateSource,
             yield
         finally:
             await source.stop()
+            await feed.close()
             await application.stop()
     finally:
         await application.shutdown()
