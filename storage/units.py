@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
+
+import psycopg
 
 from harmline.repositories.unit_of_work import Row
 
 T = TypeVar("T")
 Tx = TypeVar("Tx")
+
+
+# What a database raises when a write or read fails (disk full, I/O, a server gone), either backend.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 
 
 class DatabaseUnavailable(Exception):

@@ -40,7 +40,9 @@ async def report_and_send_now(local: LocalDeployment, user: FakeUser, text: str)
     user.send_text(text)
     ack = (await local.server.wait_for_messages(user.id, before + 1))[-1]
     user.press(ack, send_now(ack))
-    await local.server.wait_for(lambda m: m.message_id == ack.message_id and not m.button_data())
+    # Message ids count per chat: the acknowledgement is this citizen's, edited once the report is complete.
+    await local.server.wait_for(lambda m: m.chat_id == user.id and m.message_id == ack.message_id
+                                and not m.button_data())
     return reference_in(ack), ack
 
 

@@ -97,7 +97,8 @@ async def test_a_moderator_confirms_the_contact_receives_it_and_a_late_tap_is_re
     moderator.press(card, button(card, "confirm"))
     forwarded = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID)
     assert reference in forwarded.plain_text and "Mod Aziz" not in forwarded.plain_text
-    decided = await local.server.wait_for(lambda m: m.message_id == card.message_id and not m.button_data())
+    decided = await local.server.wait_for(lambda m: m.chat_id == card.chat_id and m.message_id == card.message_id
+                                          and not m.button_data())
     assert "Confirmed by Mod Aziz" in decided.plain_text and "Status: confirmed" in decided.plain_text
     # The citizen hears once it reached the contact, in one message.
     notice = await notice_to(local, citizen, ack.message_id, "checked by our team and forwarded")
@@ -134,11 +135,12 @@ async def test_a_duplicate_is_merged_from_the_card_and_its_citizen_told(local: L
     moderator = local.server.user(MOD_MY, "Mod Aziz", language_code="en")
 
     moderator.press(card, button(card, "merge"))
-    menu = await local.server.wait_for(lambda m: m.message_id == card.message_id
+    menu = await local.server.wait_for(lambda m: m.chat_id == card.chat_id and m.message_id == card.message_id
                                        and any(d.endswith(f":{first}") for d in m.button_data()))
     assert menu.button_data()[-1] == f"v1:mod:back:{second}"
     moderator.press(menu, f"v1:mod:merge:{second}:{first}")
-    merged = await local.server.wait_for(lambda m: m.message_id == card.message_id and not m.button_data())
+    merged = await local.server.wait_for(lambda m: m.chat_id == card.chat_id and m.message_id == card.message_id
+                                         and not m.button_data())
     assert f"Merged into {first} by Mod Aziz" in merged.plain_text
     notice = await notice_to(local, second_citizen, ack.message_id, "same case")
     assert first in notice.plain_text and second in notice.plain_text
@@ -157,7 +159,7 @@ async def test_need_more_info_asks_the_citizen_in_their_language_and_attaches_th
     card = await card_of(local, reference)
     moderator = local.server.user(MOD_TH, "Mod Somchai", language_code="en")
     moderator.press(card, button(card, "ask"))
-    menu = await local.server.wait_for(lambda m: m.message_id == card.message_id
+    menu = await local.server.wait_for(lambda m: m.chat_id == card.chat_id and m.message_id == card.message_id
                                        and f"v1:mod:ask:{reference}:screenshot" in m.button_data())
     moderator.press(menu, f"v1:mod:ask:{reference}:screenshot")
 

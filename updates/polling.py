@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Sequence
 
 from telegram.error import RetryAfter, TelegramError
 
+from harmline.storage.units import DATABASE_ERRORS
 from harmline.updates.backoff import Backoff, explain, retry_seconds
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed, update_id_of
@@ -85,7 +85,7 @@ class Poller:
                 # Whatever the error: a polling loop that ended here would take no more reports.
                 delay = backoff.next_delay()
                 log.error("could not store %d update(s) (%s); asking for them again in %.0f s", len(payloads),
-                          error, delay, exc_info=not isinstance(error, sqlite3.Error))
+                          error, delay, exc_info=not isinstance(error, DATABASE_ERRORS))
                 await asyncio.sleep(delay)
                 continue
             ids = [update_id for update_id in map(update_id_of, payloads) if update_id is not None]

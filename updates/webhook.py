@@ -12,13 +12,13 @@ import asyncio
 import hmac
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 
 from aiohttp import web
 from telegram.error import RetryAfter, TelegramError
 
 from harmline.settings.model import WebhookServerSettings
+from harmline.storage.units import DATABASE_ERRORS
 from harmline.updates.backoff import Backoff, explain, retry_seconds
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed, update_id_of
@@ -86,7 +86,7 @@ class WebhookServer:
             return web.Response(status=400, text="not a Telegram update")
         try:
             await self.feed.accept([payload])
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             # Not stored: Telegram sends it again after a non-2xx answer.
             log.error("webhook: could not store update %s (%s); Telegram will send it again",
                       update_id_of(payload), error)
