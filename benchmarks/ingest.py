@@ -688,7 +688,7 @@ def print_breakdown(instrumented: HarmlineRun, clean: HarmlineRun, isolated: dic
     pure = ("language detection", "classification", "indicator extraction")
     rows: list[tuple[str, float, float | None, str]] = [
         ("parsing (Update.de_json)", s["parsing"], isolated["parsing"], ""),
-        *((name, s.get(name, 0.0), isolated[name], "inside the intake transaction") for name in pure),
+        *((name, s.get(name, 0.0), isolated[name], "in Intake.receive, before its transaction") for name in pure),
         ("storage: intake transaction", s["intake transaction"] - sum(s.get(name, 0.0) for name in pure), None,
          "Intake.receive minus the three above"),
         ("storage: follow-up id transaction", s["follow-up id transaction"], None, "Intake.set_followup_message"),
