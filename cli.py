@@ -29,6 +29,7 @@ from harmline.services.intake import utc_now
 from harmline.services.summaries import Summaries
 from harmline.settings import REGIONAL, ConfigError, Settings, load_settings
 from harmline.storage import open_store
+from harmline.storage.postgres import redacted
 from harmline.storage.units import DatabaseUnavailable
 from harmline.summaries.week import Week, last_complete_week
 from harmline.updates import StartupError
@@ -204,10 +205,14 @@ def command_migrate_db(args: argparse.Namespace) -> int:
 
 def command_check_config(args: argparse.Namespace) -> int:
     settings = _load(args.config)
-    fresh = settings.database != ":memory:" and not Path(settings.database).exists()
+    if settings.database_url is not None:
+        # Not connected here: the server may be reachable only from where the bot runs.
+        where = f"PostgreSQL {redacted(settings.database_url)}"
+    else:
+        fresh = settings.database != ":memory:" and not Path(settings.database).exists()
+        where = f"database {settings.database}" + (" (new: harmline run creates it)" if fresh else "")
     print(f"config OK: countries {', '.join(settings.countries)}, {len(settings.contacts)} contact(s), "
-          f"review {settings.review}, database {settings.database}"
-          + (" (new: harmline run creates it)" if fresh else ""))
+          f"review {settings.review}, {where}")
     return 0
 
 

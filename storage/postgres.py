@@ -153,7 +153,8 @@ class PostgresDatabase(GroupCommit[PostgresTransaction]):
         except psycopg.OperationalError as error:
             self._thread.shutdown()
             self._thread = None
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            reason = lines[-1] if lines else type(error).__name__
             raise DatabaseUnavailable(f"storage.url: cannot connect to {self.path}: {reason}") from None
         self._start_writer()
         await self.migrate()

@@ -164,3 +164,15 @@ def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) 
     assert settings.contacts[0].webhook_url == "https://nsrc.example.gov.my/harmline"
     assert settings.delivery.redirect_chat_id == -100999
     assert settings.moderator_chats[0].chat_id == -1001234567890
+
+
+def test_check_config_names_the_postgresql_database_without_its_password(tmp_path: Path) -> None:
+    path = tmp_path / "harmline.toml"
+    path.write_text('[telegram]\ntoken = "1:A"\n[storage]\nurl = "postgresql://harmline:s3cret@db.example:5432/h"\n'
+                    '[deployment]\ncountries = ["MY"]\n[[contacts]]\ncountry = "MY"\nname = "NSRC"\n'
+                    'telegram_chat_id = -100123\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "harmline", "check-config", "--config", str(path)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "PostgreSQL postgresql://harmline:***@db.example:5432/h" in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
