@@ -167,14 +167,7 @@ def fts5_phrase(text: str) -> str:
 
 def _run_batch(connection: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
     """On the database thread: every unit in one transaction, each in its own savepoint."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        outcomes = run_units(works, SQLiteTransaction(connection), connection.execute)
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-    return outcomes
+    return run_units(works, SQLiteTransaction(connection), connection.execute, "BEGIN IMMEDIATE")
 
 
 class SQLiteTransaction:

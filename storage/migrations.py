@@ -17,6 +17,32 @@ class Migration:
     statements: tuple[str, ...]
 
 
+def several_processes(integer: str) -> Migration:
+    """The same on both backends but for the integer type (SQLite's INTEGER, PostgreSQL's BIGINT)."""
+    return Migration(
+        "several bot processes on one database: each update's chat, chats and delivery lanes claimed",
+        (
+            # Which chat an update belongs to (0: none), so one chat's updates are handled in order
+            # even when several processes receive them.
+            f"ALTER TABLE inbox ADD COLUMN chat_id {integer} NOT NULL DEFAULT 0",
+            "CREATE INDEX ix_inbox_chat_pending ON inbox (chat_id, update_id) WHERE state = 'pending'",
+            # A process handling a chat's updates holds its claim until ``until``, renewing it; a
+            # claim that was not renewed (its process died) may be taken by another.
+            f"""CREATE TABLE chat_claims (
+                chat_id {integer} PRIMARY KEY,
+                worker TEXT NOT NULL,
+                until TEXT NOT NULL
+            )""",
+            # The same for the outbox's lanes: one process sends to a target at a time, in order.
+            """CREATE TABLE delivery_lanes (
+                target TEXT PRIMARY KEY,
+                worker TEXT NOT NULL,
+                until TEXT NOT NULL
+            )""",
+        ),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "reporters, reports, evidence, indicators, outbox, audit log, processed updates",
@@ -366,26 +392,5 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE indicators ADD COLUMN found_in TEXT NOT NULL DEFAULT 'text'",
         ),
     ),
-    Migration(
-        "several bot processes on one database: each update's chat, chats and delivery lanes claimed",
-        (
-            # Which chat an update belongs to (0: none), so one chat's updates are handled in order
-            # even when several processes receive them.
-            "ALTER TABLE inbox ADD COLUMN chat_id INTEGER NOT NULL DEFAULT 0",
-            "CREATE INDEX ix_inbox_chat_pending ON inbox (chat_id, update_id) WHERE state = 'pending'",
-            # A process handling a chat's updates holds its claim until ``until``, renewing it; a
-            # claim that was not renewed (its process died) may be taken by another.
-            """CREATE TABLE chat_claims (
-                chat_id INTEGER PRIMARY KEY,
-                worker TEXT NOT NULL,
-                until TEXT NOT NULL
-            )""",
-            # The same for the outbox's lanes: one process sends to a target at a time, in order.
-            """CREATE TABLE delivery_lanes (
-                target TEXT PRIMARY KEY,
-                worker TEXT NOT NULL,
-                until TEXT NOT NULL
-            )""",
-        ),
-    ),
+    several_processes("INTEGER"),
 )

@@ -226,11 +226,4 @@ def _apply_if_new(tx: Transaction, *, version: int, migration: Migration) -> boo
 
 def _run_batch(connection: psycopg.Connection[Row], *, works: list[Work]) -> list[tuple[bool, Any]]:
     """On the database's thread: every unit in one transaction, each in its own savepoint."""
-    connection.execute("BEGIN")
-    try:
-        outcomes = run_units(works, PostgresTransaction(connection), connection.execute)
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
-    return outcomes
+    return run_units(works, PostgresTransaction(connection), connection.execute)

@@ -133,18 +133,25 @@ class GroupCommit(ABC, Generic[Tx]):
         return int(row["version"]) if row and row["version"] is not None else 0
 
 
-def run_units(works: Sequence[Callable[[Tx], Any]], transaction: Tx,
-              execute: Callable[[str], object]) -> list[tuple[bool, Any]]:
-    """On the database thread, inside an open transaction: each unit in its own savepoint."""
-    outcomes: list[tuple[bool, Any]] = []
-    for work in works:
-        execute("SAVEPOINT unit")
-        try:
-            outcomes.append((True, work(transaction)))
-        except Exception as error:
-            execute("ROLLBACK TO SAVEPOINT unit")
-            outcomes.append((False, error))
-        execute("RELEASE SAVEPOINT unit")
+def run_units(works: Sequence[Callable[[Tx], Any]], transaction: Tx, execute: Callable[[str], object],
+              begin: str = "BEGIN") -> list[tuple[bool, Any]]:
+    """On the database's thread: every unit in one transaction (``begin`` opens it), each in its
+    own savepoint, so a unit that raises is rolled back alone; (ok, result or error) per unit."""
+    execute(begin)
+    try:
+        outcomes: list[tuple[bool, Any]] = []
+        for work in works:
+            execute("SAVEPOINT unit")
+            try:
+                outcomes.append((True, work(transaction)))
+            except Exception as error:
+                execute("ROLLBACK TO SAVEPOINT unit")
+                outcomes.append((False, error))
+            execute("RELEASE SAVEPOINT unit")
+    except BaseException:
+        execute("ROLLBACK")
+        raise
+    execute("COMMIT")
     return outcomes
 
 
