@@ -22,7 +22,7 @@ from harmline.reports.labels import (
     country_name,
     language_name,
 )
-from harmline.reports.model import IndicatorHistory, Report, ReportStatus
+from harmline.reports.model import SELF, IndicatorHistory, Report, ReportStatus
 
 MESSAGE_LIMIT = 4096
 # Room left for the header lines, measured in UTF-16 units as Telegram counts them.
@@ -146,7 +146,10 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
     for origin in dict.fromkeys(origins):
         when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
         kind = _(ORIGIN_LABELS.get(origin.type, origin.type))
-        lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(kind)}){when}"))
+        if origin.type == SELF:  # the reporter's own chat: never their name
+            lines.append(_field(forwarded_from, f"{escape(kind)}{when}"))
+        else:
+            lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(kind)}){when}"))
     if report.same_script_reports:
         lines.append(escape(_("Same scam text as {count} earlier report(s).").format(
             count=report.same_script_reports)))

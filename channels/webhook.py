@@ -62,7 +62,7 @@ def report_document(report: Report, language: str, catalogs: Catalogs) -> dict[s
             {
                 "text": defang(m.text),
                 "received_at": to_text(m.received_at),
-                "forwarded_from": {"type": m.origin.type, "name": m.origin.name,
+                "forwarded_from": {"type": m.origin.type, "name": m.origin.name or None,
                                    "date": to_text(m.origin.date) if m.origin.date else None}
                 if m.origin else None,
             }

@@ -12,15 +12,22 @@ from telegram import (
     MessageOriginChat,
     MessageOriginHiddenUser,
     MessageOriginUser,
+    User,
 )
 
-from harmline.reports.model import Attachment, IncomingMessage, Origin
+from harmline.reports.model import SELF, Attachment, IncomingMessage, Origin
 
 
-def origin_of(origin: MessageOrigin | None) -> Origin | None:
-    """Who wrote a forwarded message: the scammer's name or channel is evidence, keep it."""
+def origin_of(origin: MessageOrigin | None, reporter: User) -> Origin | None:
+    """Who wrote a forwarded message: the scammer's name or channel is evidence, keep it. A
+    message the reporter forwards from their own chat names them, and they are never named to
+    anyone: it is kept as "self", with no name (the same user, or a hidden account with their name)."""
     if origin is None:
         return None
+    if (isinstance(origin, MessageOriginUser) and origin.sender_user.id == reporter.id) or (
+            isinstance(origin, MessageOriginHiddenUser)
+            and origin.sender_user_name.strip().casefold() == reporter.full_name.strip().casefold()):
+        return Origin(SELF, "", origin.date)
     if isinstance(origin, MessageOriginUser):
         user = origin.sender_user
         name = user.full_name + (f" (@{user.username})" if user.username else "")
@@ -73,5 +80,5 @@ def incoming_message(update_id: int, message: Message) -> IncomingMessage | None
         language_code=user.language_code,
         attachments=attachments,
         media_group_id=message.media_group_id,
-        origin=origin_of(message.forward_origin),
+        origin=origin_of(message.forward_origin, user),
     )

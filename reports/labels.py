@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from babel import Locale, UnknownLocaleError
 
-from harmline.reports.model import Category, Platform, ReportStatus
+from harmline.reports.model import SELF, Category, Platform, ReportStatus
 
 
 def N_(message: str) -> str:
@@ -93,6 +93,7 @@ ORIGIN_LABELS: dict[str, str] = {
     "hidden_user": N_("user with a hidden account"),
     "chat": N_("group"),
     "channel": N_("channel"),
+    SELF: N_("the reporter, from their own chat"),
 }
 
 _BABEL_LOCALES = {"fil": "fil", "tet": "pt", "zh": "zh_Hans"}

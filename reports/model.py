@@ -57,9 +57,14 @@ class FollowUpStep(StrEnum):
     AMOUNT = "amount"
 
 
+# The origin of a message the reporter forwarded from their own chat: stored without a name.
+SELF = "self"
+
+
 @dataclass(frozen=True)
 class Origin:
-    """Where a forwarded message came from: a user, a hidden user, a group or a channel."""
+    """Where a forwarded message came from: a user, a hidden user, a group, a channel, or the
+    reporter's own chat (:data:`SELF`, no name)."""
 
     type: str
     name: str
