@@ -48,7 +48,8 @@ def attachments_of(message: Message) -> tuple[Attachment, ...]:
     if message.photo:
         largest = message.photo[-1]  # Telegram lists sizes smallest first
         return (Attachment("photo", largest.file_id, largest.file_unique_id, largest.file_size, "image/jpeg"),)
-    for kind in ("document", "video", "audio", "voice", "animation", "video_note", "sticker"):
+    # A sticker is not evidence of anything: alone it gets the hint, not a report (as a dice or a poll).
+    for kind in ("document", "video", "audio", "voice", "animation", "video_note"):
         media = getattr(message, kind)
         if media is not None:
             return (Attachment(

@@ -73,7 +73,7 @@ class Origin:
 
 @dataclass(frozen=True)
 class Attachment:
-    kind: str  # photo, document, video, audio, voice, animation, sticker
+    kind: str  # photo, document, video, audio, voice, animation (sticker: stored before stickers stopped being reports)
     file_id: str
     file_unique_id: str
     file_size: int | None = None

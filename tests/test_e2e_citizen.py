@@ -114,3 +114,24 @@ async def test_unanswered_questions_close_and_the_report_is_forwarded_whole(tmp_
                                              and not m.button_data(),
                                              timeout=10)
         assert "complete" in closed.plain_text
+
+
+@pytest.mark.parametrize("content", [
+    {"sticker": {"file_id": "CAACAgIAAxkBAAIsticker", "file_unique_id": "AgADsticker", "width": 512, "height": 512,
+                 "is_animated": False, "is_video": False, "type": "regular"}},
+    {"dice": {"emoji": "🎲", "value": 4}},
+    {"poll": {"id": "9", "question": "Win?", "options": [{"text": "yes", "voter_count": 0, "persistent_id": "1"}],
+              "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
+              "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}},
+], ids=["sticker", "dice", "poll"])
+async def test_a_sticker_dice_or_poll_alone_gets_a_hint_in_the_citizens_language_not_a_report(
+        local: LocalDeployment, content: dict[str, object]) -> None:
+    citizen = local.server.user(5120, "Lina", language_code="id")
+    citizen.send_other(content)
+    [hint] = await local.server.wait_for_messages(citizen.id, 1)
+    assert hint.plain_text == Catalogs().gettext("id")(
+        "Sorry, I cannot take this kind of message. Please send the suspicious message as text, "
+        "forward it, or send a screenshot, photo or document.")
+    await local.server.wait_idle()
+    assert await local.services.reports.of_reporter(citizen.id) == []
+    assert [m for m in local.server.sent if m.chat_id == CONTACT_CHAT_ID] == []

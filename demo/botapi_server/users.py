@@ -141,6 +141,10 @@ class FakeUser:
         return self.server.photo_sizes(self.server.register_photo(data))
 
     # ----------------------------------------------------------------------- actions
+    def send_other(self, content: dict[str, Any]) -> int:
+        """A message of another kind, as Telegram's wire shows it: a sticker, a dice, a poll, a location."""
+        return self._push_message(dict(content))
+
     def send_text(self, text: str, *, chat_id: int | None = None) -> int:
         """A text message, in the private chat or in group ``chat_id``; a leading "/command" gets a
         bot_command entity, links get url entities."""
