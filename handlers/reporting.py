@@ -42,7 +42,12 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
     result = await context.services.intake.receive(incoming)
     # An update replayed after a crash is answered as the first time (its reply may not have gone).
     outcome = result.first if result.outcome is Outcome.DUPLICATE else result.outcome
-    if outcome in (None, Outcome.ALBUM) or result.report is None:
+    if outcome is Outcome.LIMITED:
+        _ = context.gettext(result.language)
+        await message.reply_text(_("You have sent a lot in a short time. Please wait a while before sending more; "
+                                   "what you sent before is safe with us."))
+        return
+    if outcome in (None, Outcome.ALBUM, Outcome.LIMITED_AGAIN) or result.report is None:
         return
     _ = context.gettext(result.language)
     report = result.report

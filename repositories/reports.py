@@ -74,6 +74,18 @@ class ReportRepository(Protocol):
 
     def message_count(self, tx: Transaction, report_id: int, media_group_id: str) -> int: ...
 
+    def audited_since(self, tx: Transaction, actor: str, action: str, moment: datetime) -> bool:
+        """Whether ``actor`` has an audit row of ``action`` since ``moment``."""
+        ...
+
+    def reports_since(self, tx: Transaction, reporter_id: int, moment: datetime) -> int:
+        """Reports the reporter made since ``moment`` (withdrawn ones too: a flood is a flood)."""
+        ...
+
+    def messages_since(self, tx: Transaction, reporter_id: int, moment: datetime) -> int:
+        """Messages of the reporter's reports received since ``moment``."""
+        ...
+
     def message_count_of(self, tx: Transaction, report_id: int) -> int: ...
 
     def report_text(self, tx: Transaction, report_id: int, *, with_images: bool = True) -> str:

@@ -39,6 +39,7 @@ from harmline.services.prepared import Prepared
 from harmline.settings.model import Settings
 
 Clock = Callable[[], datetime]
+_MINUTE, _HOUR, _DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 T = TypeVar("T")
 
 
@@ -54,6 +55,8 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # a redelivered update: nothing changed
     INFO_ADDED = "info_added"  # the citizen answered a moderator's question
     STALE = "stale"  # a button of a report that is no longer collecting answers
+    LIMITED = "limited"  # over the citizen's limits (settings.intake): nothing stored; they are told
+    LIMITED_AGAIN = "limited_again"  # the same within the hour: not told again (a flood gets no flood back)
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,9 @@ class Intake:
                  prepared: Prepared) -> IntakeResult:
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
         latest = self.reports.latest_report(tx, reporter.id)
+        limits = self.settings.intake
+        if self.reports.messages_since(tx, reporter.id, now - _MINUTE) >= limits.messages_per_minute:
+            return self._limited(tx, message, reporter.language, now, "messages per minute")
         if latest is not None and self._is_answering(latest, now):
             album = self._continues_album(tx, latest, message)
             indicators = (analysis.indicators if latest.country == analysis.country
@@ -192,6 +198,10 @@ class Intake:
             return IntakeResult(outcome, latest, reply_language(reporter.language, message.language_code, None,
                                                                 current=latest.reply_language))
         if latest is None or not self._is_open(tx, latest, now):
+            if self.reports.reports_since(tx, reporter.id, now - _HOUR) >= limits.reports_per_hour:
+                return self._limited(tx, message, reporter.language, now, "reports per hour")
+            if self.reports.reports_since(tx, reporter.id, now - _DAY) >= limits.reports_per_day:
+                return self._limited(tx, message, reporter.language, now, "reports per day")
             report = self._create(tx, reporter.id, reporter.language, message, analysis, now)
             return IntakeResult(Outcome.CREATED, report, report.reply_language)
         language = reply_language(reporter.language, message.language_code, None, current=latest.reply_language)
@@ -204,6 +214,15 @@ class Intake:
                       else prepared.indicators(message.text, latest.country))
         self._add(tx, latest, message, indicators, now, prepared)
         return IntakeResult(Outcome.ALBUM if album else Outcome.ADDED, latest, language)
+
+    def _limited(self, tx: Transaction, message: IncomingMessage, chosen: str | None, now: datetime,
+                 which: str) -> IntakeResult:
+        """Over a limit: nothing stored; audited; the citizen told once an hour."""
+        actor = f"telegram:{message.user_id}"
+        told = self.reports.audited_since(tx, actor, "citizen.limited", now - _HOUR)
+        self.reports.audit(tx, now, actor, "citizen.limited", None, which)
+        return IntakeResult(Outcome.LIMITED_AGAIN if told else Outcome.LIMITED, None,
+                            reply_language(chosen, message.language_code, None))
 
     def _continues_album(self, tx: Transaction, report: Report, message: IncomingMessage) -> bool:
         """Another item of an album the report already holds (acknowledged once, not per item)."""

@@ -265,6 +265,9 @@ def _intake(table: _Table) -> IntakeSettings:
         merge_window_seconds=table.positive("merge_window_seconds", float, defaults.merge_window_seconds),
         followup_window_seconds=table.positive("followup_window_seconds", float, defaults.followup_window_seconds),
         max_text_length=table.positive("max_text_length", int, defaults.max_text_length),
+        reports_per_hour=table.positive("reports_per_hour", int, defaults.reports_per_hour),
+        reports_per_day=table.positive("reports_per_day", int, defaults.reports_per_day),
+        messages_per_minute=table.positive("messages_per_minute", int, defaults.messages_per_minute),
     )
     table.finish()
     return intake

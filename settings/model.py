@@ -115,6 +115,11 @@ class IntakeSettings:
     # The follow-up questions stay open this long; the report is forwarded at the latest then.
     followup_window_seconds: float = 300.0
     max_text_length: int = 20_000
+    # Per citizen, against floods and abuse (Telegram limits only the bot's own messages): new
+    # reports in an hour and in a day, and messages of any report in a minute.
+    reports_per_hour: int = 10
+    reports_per_day: int = 30
+    messages_per_minute: int = 20
 
 
 @dataclass(frozen=True)

@@ -393,4 +393,6 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     several_processes("INTEGER"),
+    # Per-citizen limits: "was this citizen told they are over a limit within the hour?"
+    Migration("the audit trail by actor", ("CREATE INDEX ix_audit_actor ON audit_log (actor, action, at)",)),
 )

@@ -237,4 +237,6 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     several_processes("BIGINT"),
+    # Per-citizen limits: "was this citizen told they are over a limit within the hour?"
+    Migration("the audit trail by actor", ("CREATE INDEX ix_audit_actor ON audit_log (actor, action, at)",)),
 )

@@ -254,6 +254,25 @@ class ReportStore:
         )
         return int(row["n"]) if row else 0
 
+    def audited_since(self, tx: Transaction, actor: str, action: str, moment: datetime) -> bool:
+        """Whether ``actor`` has an audit row of ``action`` since ``moment``."""
+        return tx.fetch_one("SELECT 1 FROM audit_log WHERE actor = ? AND action = ? AND at >= ? LIMIT 1",
+                            (actor, action, to_text(moment))) is not None
+
+    def reports_since(self, tx: Transaction, reporter_id: int, moment: datetime) -> int:
+        """Reports the reporter made since ``moment`` (withdrawn ones too: a flood is a flood)."""
+        row = tx.fetch_one("SELECT COUNT(*) AS n FROM reports WHERE reporter_id = ? AND created_at >= ?",
+                           (reporter_id, to_text(moment)))
+        return int(row["n"]) if row else 0
+
+    def messages_since(self, tx: Transaction, reporter_id: int, moment: datetime) -> int:
+        """Messages of the reporter's reports received since ``moment``."""
+        row = tx.fetch_one(
+            "SELECT COUNT(*) AS n FROM report_messages m JOIN reports r ON r.id = m.report_id"
+            " WHERE r.reporter_id = ? AND r.last_message_at >= ? AND m.received_at >= ?",
+            (reporter_id, to_text(moment), to_text(moment)))
+        return int(row["n"]) if row else 0
+
     def message_count_of(self, tx: Transaction, report_id: int) -> int:
         row = tx.fetch_one("SELECT COUNT(*) AS n FROM report_messages WHERE report_id = ?", (report_id,))
         return int(row["n"]) if row else 0

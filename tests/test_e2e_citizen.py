@@ -9,7 +9,7 @@ import pytest
 
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.i18n import Catalogs
-from tests.test_e2e import reference_in, send_now
+from tests.test_e2e import reference_in, report_and_send_now, send_now
 
 CATALOGS = Catalogs()
 ACK = ("Thank you. Your report has been received.\nReference: <b>{ref}</b>\n\nIt will be forwarded to {contact}. "
@@ -135,3 +135,27 @@ async def test_a_sticker_dice_or_poll_alone_gets_a_hint_in_the_citizens_language
     await local.server.wait_idle()
     assert await local.services.reports.of_reporter(citizen.id) == []
     assert [m for m in local.server.sent if m.chat_id == CONTACT_CHAT_ID] == []
+
+
+async def test_a_citizen_over_the_limit_is_told_once_in_their_language_and_nothing_more_is_forwarded(
+        tmp_path: Path) -> None:
+    limits = {"merge_window_seconds": 1, "followup_window_seconds": 300, "reports_per_hour": 2}
+    async with LocalDeployment(str(tmp_path / "harmline.db"), intake=limits) as local:
+        citizen = local.server.user(5130, "Rina", language_code="id")
+        for n in range(2):
+            reference, ack = await report_and_send_now(
+                local, citizen, f"Penipuan nomor {n}: transfer dulu ke rekening 12345678{n}")
+            # The "forwarded" notice: the forward is recorded, so the next message is a report of its own.
+            await local.server.wait_for(lambda m, r=reference, a=ack: m.chat_id == citizen.id and r in m.plain_text
+                                        and m.message_id != a.message_id)
+        citizen.send_text("Penipuan ketiga: minta kode OTP")
+        told = await local.server.wait_for(lambda m: m.chat_id == citizen.id and "Anda sudah mengirim banyak" in
+                                           m.plain_text)
+        citizen.send_text("Penipuan keempat: undian palsu")
+        await local.server.wait_idle()
+        assert [m for m in local.server.messages_to(citizen.id) if "Anda sudah mengirim banyak" in m.plain_text] \
+            == [told]  # once, not once per message
+        assert len(await local.services.reports.of_reporter(citizen.id)) == 2
+        await local.server.wait_idle()
+        assert not any("ketiga" in m.plain_text or "keempat" in m.plain_text for m in local.server.sent
+                       if m.chat_id == CONTACT_CHAT_ID)

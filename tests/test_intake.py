@@ -372,3 +372,35 @@ async def test_a_text_that_changed_before_the_transaction_is_worked_out_there_an
 
 async def _stale_text_parts(**_: Any) -> TextParts:
     return TextParts(1, "MY", ("something else entirely",), ())
+
+
+async def test_limits_per_citizen_refuse_a_flood_and_tell_the_citizen_once_an_hour(
+        make_settings: Callable[..., Settings], clock: Clock) -> None:
+    harness = Harness(make_settings(intake={"merge_window_seconds": 1, "reports_per_hour": 3,
+                                            "reports_per_day": 5, "messages_per_minute": 4}), clock)
+    await harness.database.open()
+    try:
+        async def report(text: str, user: int = 77) -> Outcome:
+            result = await harness.intake.receive(harness.message(text, user=user))
+            await harness.intake.cancel(user)  # closed at once: the next message is a new report
+            return result.outcome
+
+        made = [await report(f"Scam number {n}: call 0123456{n:03d}") for n in range(3)]
+        assert made == [Outcome.CREATED] * 3
+        # The fourth report within the hour is refused; the citizen is told once, then not again.
+        assert await report("Scam number 4") is Outcome.LIMITED
+        assert await report("Scam number 5") is Outcome.LIMITED_AGAIN
+        assert len(await harness.reports.of_reporter(77)) == 3  # nothing of the refused ones stored
+        assert await report("Another citizen is not affected", user=78) is Outcome.CREATED
+        # An hour on: three more, then the day's limit (5) stops the sixth.
+        clock.advance(3601)
+        assert [await report(f"Later scam {n}") for n in range(2)] == [Outcome.CREATED] * 2
+        assert await report("One too many today") is Outcome.LIMITED
+        # Messages per minute count every message, also those joining an open report.
+        flood = [(await harness.intake.receive(harness.message(f"part {n}", user=79))).outcome for n in range(6)]
+        assert flood == [Outcome.CREATED, Outcome.ADDED, Outcome.ADDED, Outcome.ADDED, Outcome.LIMITED,
+                         Outcome.LIMITED_AGAIN]
+        clock.advance(61)
+        assert (await harness.intake.receive(harness.message("part 6", user=79))).outcome is Outcome.ADDED
+    finally:
+        await harness.database.close()

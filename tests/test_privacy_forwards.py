@@ -38,7 +38,9 @@ async def _report(local: LocalDeployment, citizen: FakeUser, text: str, origin: 
     ack = (await local.server.wait_for_messages(citizen.id, before + 1))[-1]
     citizen.press(ack, send_now(ack))
     reference = reference_in(ack)
-    await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID and reference in m.plain_text)
+    # The citizen's "forwarded" notice: the forward is recorded, so the next message is a report of its own.
+    await local.server.wait_for(lambda m: m.chat_id == citizen.id and reference in m.plain_text
+                                and m.message_id != ack.message_id)
     return reference
 
 
