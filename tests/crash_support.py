@@ -106,6 +106,10 @@ backoff_max_seconds = 1.0
 
 [intake]
 merge_window_seconds = {MERGE_WINDOW}
+# A load test, not abuse: each citizen files a dozen reports in a minute.
+reports_per_hour = 1000
+reports_per_day = 1000
+messages_per_minute = 1000
 
 [logging]
 level = "{log_level}"
