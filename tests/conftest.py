@@ -32,6 +32,22 @@ def postgres_databases(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     drop_made()
 
 
+# Tests that never touch a database run the same on both backends: the PostgreSQL leg leaves them
+# to the SQLite leg, which keeps the two legs side by side well under CI's time.
+NO_DATABASE = {"test_ocr", "test_learned_classifier", "test_language_eval", "test_cues", "test_language",
+               "test_indicators", "test_money", "test_purpose", "test_fuzz_callback_data", "test_catalogues",
+               "test_analyze", "test_botapi_server", "test_ordering"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not on_postgres():
+        return
+    skip = pytest.mark.skip(reason="touches no database: run on the SQLite leg")
+    for item in items:
+        if item.path.stem in NO_DATABASE:
+            item.add_marker(skip)
+
+
 class Clock:
     """A clock the test moves by hand (follow-up windows are minutes long)."""
 

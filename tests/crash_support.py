@@ -454,6 +454,17 @@ async def wait_delivered(database: Path, timeout: float) -> None:  # noqa: ASYNC
         await asyncio.sleep(0.1)
 
 
+async def wait_inbox_handled(database: Path, timeout: float) -> None:  # noqa: ASYNC109
+    """Until no stored update is still to be handled."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        with contextlib.closing(read_directly(database)) as db:
+            if not db.execute("SELECT COUNT(*) FROM inbox WHERE state = 'pending'").fetchone()[0]:
+                return
+        await asyncio.sleep(0.1)
+
+
 @dataclass
 class Copies:
     """Messages the bot sent more than once (a crash between sending and recording it)."""
@@ -772,6 +783,9 @@ async def workers_scenario(folder: Path, *, seed: int, citizens: int, workers: i
             await asyncio.sleep(killed_after)
             await victim.kill()
             stuck = await crowd.finish(timeout=90)
+            # An update the victim had begun (answered, not yet marked) waits for its chat's claim
+            # to expire (15 s); then a survivor takes it up.
+            await wait_inbox_handled(database, timeout=5 if stuck else 40)
             await wait_delivered(database, timeout=5 if stuck else 30)
             codes = [await bot.interrupt() for bot in bots if bot is not victim]
         except BaseException:
