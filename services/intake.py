@@ -32,7 +32,7 @@ from harmline.reports.model import (
 from harmline.reports.purpose import CARD, Card
 from harmline.reports.reference import new_reference
 from harmline.reports.similarity import compare
-from harmline.reports.text import report_text
+from harmline.reports.text import TextParts, report_text
 from harmline.repositories import Store, Transaction
 from harmline.routing import guess_country, recipients_for, reviewers_for
 from harmline.services.prepared import Prepared
@@ -362,8 +362,7 @@ class Intake:
                      value: str | None) -> IntakeResult:
         """Record the answer to ``step`` (``value`` None = skipped) and move to the next question."""
         now = self.clock()
-        prepared = await self._prepare_completion(reference)
-        parts = await self.reports.text_parts(reference=reference)
+        prepared, parts = await self._prepare_completion(reference)
         if parts is not None and step is FollowUpStep.COUNTRY and value is not None and value != parts.country:
             prepared.ahead(report_text(parts.words, ()), indicators_in=value)  # read again there
 
@@ -388,7 +387,7 @@ class Intake:
 
     async def send_now(self, update_id: int, user_id: int, reference: str) -> IntakeResult:
         now = self.clock()
-        prepared = await self._prepare_completion(reference)
+        prepared, _ = await self._prepare_completion(reference)
 
         def sending(tx: Transaction) -> IntakeResult:
             report = self._own_collecting(tx, user_id, reference, now)
@@ -402,11 +401,14 @@ class Intake:
         self.on_due()
         return result
 
-    async def _prepare_completion(self, reference: str) -> Prepared:
-        """The same-script fingerprint of a report that may be completed now, worked out ahead."""
+    async def _prepare_completion(self, reference: str) -> tuple[Prepared, TextParts | None]:
+        """The same-script fingerprint of a report that may be completed now, worked out ahead;
+        and the text it was worked out on, for whatever else the caller works out."""
         prepared = Prepared(self.classifier)
         parts = await self.reports.text_parts(reference=reference)
-        return prepared.ahead(parts.text(), fingerprinted=True) if parts is not None else prepared
+        if parts is not None:
+            prepared.ahead(parts.text(), fingerprinted=True)
+        return prepared, parts
 
     async def set_followup_message(self, report: Report, message_id: int) -> None:
         """Remember the message holding the questions, to edit it as they are answered."""
