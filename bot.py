@@ -192,6 +192,8 @@ def _moderator_commands(_: Callable[[str], str]) -> list[BotCommand]:
         BotCommand("find", _("Reports with a number, link or words")),
         BotCommand("stats", _("Today and this week")),
         BotCommand("duty", _("New reports here too: on or off")),
+        BotCommand("block", _("Block the citizen who sent a report: /block REF")),
+        BotCommand("unblock", _("Let a blocked citizen report again: /unblock REF")),
         BotCommand("mod", _("Moderators (admins: add, remove)")),
     ]
 

@@ -48,6 +48,8 @@ def register_handlers(application: HarmlineApplication) -> None:
         ("stats", moderator_commands.on_stats),
         ("merge", moderator_commands.on_merge),
         ("duty", moderator_commands.on_duty),
+        ("block", moderator_commands.on_block),
+        ("unblock", moderator_commands.on_unblock),
         ("mod", moderator_commands.on_mod),
         ("summary", moderator_commands.on_summary),
     ):

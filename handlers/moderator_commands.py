@@ -1,4 +1,5 @@
-"""Moderators' commands: /queue /report /find /stats /merge /duty, and admins' /mod and /summary.
+"""Moderators' commands: /queue /report /find /stats /merge /duty /block /unblock, and admins'
+/mod and /summary.
 
 Anyone else gets one polite refusal (and the attempt is audited), whatever the command."""
 
@@ -165,6 +166,41 @@ async def on_merge(update: Update, context: HarmlineContext, admitted: Admitted)
     await message.reply_text(_("{ref} was merged into {target}.").format(ref=duplicate, target=target))
     if ruling.report is not None:
         await refresh_cards(context, ruling.report.id)
+
+
+async def _block(update: Update, context: HarmlineContext, admitted: Admitted, *, blocked: bool) -> None:
+    message, moderator, language = admitted
+    _ = context.gettext(language)
+    reference = normalise_reference("".join(context.args or []))
+    if reference is None:
+        await message.reply_text(_("Send /block or /unblock followed by the reference of one of the citizen's "
+                                   "reports, for example /block MY-7KQ4XP2D."))
+        return
+    ruling = await context.services.moderation.block(update.update_id, moderator, reference, blocked=blocked)
+    answers = {
+        Verdict.DONE: _("The citizen who sent {ref} is blocked: nothing they send is taken or forwarded, and they "
+                        "are told once.") if blocked else _("The citizen who sent {ref} may report again."),
+        Verdict.ALREADY_DECIDED: _("The citizen who sent {ref} is blocked already.") if blocked
+        else _("The citizen who sent {ref} is not blocked."),
+        Verdict.UNREACHABLE: _("The citizen who sent {ref} erased their data, or the report was de-identified: "
+                               "there is nobody to block."),
+    }
+    if ruling.verdict is Verdict.DUPLICATE:
+        return
+    answer = answers.get(ruling.verdict, _("No report {ref} among your countries."))
+    await message.reply_text(answer.format(ref=reference))
+
+
+@moderators_only
+async def on_block(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
+    """``/block REF``: the citizen who sent REF can no longer report (they are told once)."""
+    await _block(update, context, admitted, blocked=True)
+
+
+@moderators_only
+async def on_unblock(update: Update, context: HarmlineContext, admitted: Admitted) -> None:
+    """``/unblock REF``: lift the block made by any of the citizen's references."""
+    await _block(update, context, admitted, blocked=False)
 
 
 @moderators_only

@@ -47,7 +47,12 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
         await message.reply_text(_("You have sent a lot in a short time. Please wait a while before sending more; "
                                    "what you sent before is safe with us."))
         return
-    if outcome in (None, Outcome.ALBUM, Outcome.LIMITED_AGAIN) or result.report is None:
+    if outcome is Outcome.BLOCKED:
+        _ = context.gettext(result.language)
+        await message.reply_text(_("Sorry, this service no longer accepts reports from your account. You can still "
+                                   "erase your data with /deleteme."))
+        return
+    if outcome in (None, Outcome.ALBUM, Outcome.LIMITED_AGAIN, Outcome.BLOCKED_AGAIN) or result.report is None:
         return
     _ = context.gettext(result.language)
     report = result.report

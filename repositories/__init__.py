@@ -13,6 +13,7 @@ from harmline.repositories.images import ImageTextRepository
 from harmline.repositories.inbox import InboxRepository
 from harmline.repositories.moderation import ModerationRepository
 from harmline.repositories.outbox import OutboxRepository
+from harmline.repositories.privacy import PrivacyRepository
 from harmline.repositories.reports import ReportRepository
 from harmline.repositories.summaries import SummaryRepository
 from harmline.repositories.unit_of_work import Row, Transaction, UnitOfWork
@@ -30,9 +31,10 @@ class Store:
     summaries: SummaryRepository
     exports: ExportRepository
     inbox: InboxRepository
+    privacy: PrivacyRepository
 
 
 __all__ = [
     "ExportRepository", "ImageTextRepository", "InboxRepository", "ModerationRepository", "OutboxRepository",
-    "ReportRepository", "Row", "Store", "SummaryRepository", "Transaction", "UnitOfWork",
+    "PrivacyRepository", "ReportRepository", "Row", "Store", "SummaryRepository", "Transaction", "UnitOfWork",
 ]

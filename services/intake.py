@@ -57,6 +57,8 @@ class Outcome(StrEnum):
     STALE = "stale"  # a button of a report that is no longer collecting answers
     LIMITED = "limited"  # over the citizen's limits (settings.intake): nothing stored; they are told
     LIMITED_AGAIN = "limited_again"  # the same within the hour: not told again (a flood gets no flood back)
+    BLOCKED = "blocked"  # a moderator blocked the citizen: nothing stored; told this once
+    BLOCKED_AGAIN = "blocked_again"  # and after that, nothing at all
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Intake:
         self.roster = roster
         self.reports = store.reports
         self.outbox = store.outbox
+        self.privacy = store.privacy
         self.settings = settings
         self.detector = detector
         self.classifier = classifier
@@ -185,6 +188,12 @@ class Intake:
     def _receive(self, tx: Transaction, message: IncomingMessage, analysis: _Analysis, now: datetime,
                  prepared: Prepared) -> IntakeResult:
         reporter = self.reports.upsert_reporter(tx, message.user_id, message.chat_id, message.language_code, now)
+        block = self.privacy.block_of(tx, message.user_id)
+        if block is not None:
+            if block.told_at is None:
+                self.privacy.mark_block_told(tx, message.user_id, now)
+            return IntakeResult(Outcome.BLOCKED if block.told_at is None else Outcome.BLOCKED_AGAIN, None,
+                                reply_language(reporter.language, message.language_code, None))
         latest = self.reports.latest_report(tx, reporter.id)
         limits = self.settings.intake
         if self.reports.messages_since(tx, reporter.id, now - _MINUTE) >= limits.messages_per_minute:

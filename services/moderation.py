@@ -79,6 +79,7 @@ class Moderation:
         self.reports = store.reports
         self.store = store.moderation
         self.outbox = store.outbox
+        self.privacy = store.privacy
         self.notices = Notices(store.outbox, store.reports)
         self.roster = roster
         self.settings = settings
@@ -187,6 +188,56 @@ class Moderation:
         the outbox keeps one delivery per contact either way)."""
         if self.settings.review == "before_forward":
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
+
+    # --- blocking ---------------------------------------------------------------------------
+
+    async def block(self, update_id: int, moderator: Moderator, reference: str, *, blocked: bool) -> Ruling:
+        """``/block REF`` and ``/unblock REF``: the citizen who sent the report, known to the
+        moderator only by the reference. A moderator of the report's country only; audited.
+        Blocking also withdraws what the citizen is still writing, so nothing of it is forwarded.
+        DONE, or DUPLICATE, NOT_FOUND, REFUSED, ALREADY_DECIDED (already so) or UNREACHABLE (the
+        citizen erased their data, or the report was de-identified)."""
+        now = self.clock()
+
+        def work(tx: Transaction) -> Ruling:
+            if self.reports.claim_update(tx, update_id, now) is not None:
+                return Ruling(Verdict.DUPLICATE)
+            report = self.reports.find_in(tx, reference)
+            if report is None or not self.roster.may_moderate(moderator.user_id, report.country):
+                self.reports.audit(tx, now, moderator.actor, "moderation.refused", report.id if report else None,
+                                   f"{'block' if blocked else 'unblock'} {reference}", actor_name=moderator.name)
+                return Ruling(Verdict.REFUSED if report or not self.roster.is_moderator(moderator.user_id)
+                              else Verdict.NOT_FOUND)
+            user_id = self.privacy.reporter_user_of(tx, report.id)
+            if user_id is None and not blocked:  # the block outlives the report's link to its reporter
+                block = self.privacy.block_by_reference(tx, reference)
+                user_id = block.telegram_user_id if block else None
+            if user_id is None:
+                return Ruling(Verdict.UNREACHABLE, report)
+            changed = (self.privacy.block(tx, user_id, reference, now, moderator.actor) if blocked
+                       else self.privacy.unblock(tx, user_id))
+            if not changed:
+                return Ruling(Verdict.ALREADY_DECIDED, report)
+            if blocked:
+                self._withdraw_open(tx, user_id, now)
+            self.reports.audit(tx, now, moderator.actor, "reporter.blocked" if blocked else "reporter.unblocked",
+                               report.id, actor_name=moderator.name)
+            return Ruling(Verdict.DONE, report)
+
+        return await self.database.run(work)
+
+    def _withdraw_open(self, tx: Transaction, user_id: int, now: datetime) -> None:
+        """The blocked citizen's report still being written is withdrawn with its forwards."""
+        reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+        report = self.reports.latest_report(tx, reporter.id)
+        if report is None or report.status is not ReportStatus.COLLECTING:
+            return
+        previous = report.status
+        report.status, report.followup_step = ReportStatus.CANCELLED, None
+        self.reports.update_report(tx, report)
+        self.outbox.cancel(tx, report.id)
+        self.reports.audit(tx, now, "system", "report.cancelled", report.id, "reporter blocked",
+                           from_status=previous, to_status=ReportStatus.CANCELLED)
 
     # --- what moderators look at -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ from harmline.storage.inbox import Inbox
 from harmline.storage.moderation import ModerationStore
 from harmline.storage.outbox import Outbox
 from harmline.storage.postgres import PostgresDatabase
+from harmline.storage.privacy import PrivacyStore
 from harmline.storage.reports import ReportStore
 from harmline.storage.summaries import SummaryStore
 from harmline.storage.units import SQLDatabase
@@ -31,7 +32,8 @@ def store_on(database: SQLDatabase) -> Store:
     """The repositories of a database: the same on either backend."""
     return Store(database=database, reports=ReportStore(database), images=ImageTextStore(database),
                  moderation=ModerationStore(database), outbox=Outbox(database), summaries=SummaryStore(database),
-                 exports=ExportStore(database), inbox=Inbox(database))
+                 exports=ExportStore(database), inbox=Inbox(database),
+                 privacy=PrivacyStore(database))
 
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "ModerationStore",
     "Outbox",
     "PostgresDatabase",
+    "PrivacyStore",
     "ReportStore",
     "SummaryStore",
     "open_store",

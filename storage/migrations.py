@@ -43,6 +43,35 @@ def several_processes(integer: str) -> Migration:
     )
 
 
+def privacy_controls(integer: str) -> Migration:
+    """The same on both backends but for the integer type: blocks, retention and consent."""
+    return Migration(
+        "privacy and abuse controls: blocked citizens, de-identified reports, consent",
+        (
+            # A citizen a moderator blocked by one of their reports' references (the reference is
+            # kept so /unblock works even once that report was de-identified); told_at: the one
+            # notice they get, on their next message.
+            f"""CREATE TABLE blocked_users (
+                telegram_user_id {integer} PRIMARY KEY,
+                reference TEXT NOT NULL,
+                blocked_at TEXT NOT NULL,
+                blocked_by TEXT NOT NULL,
+                told_at TEXT
+            )""",
+            "CREATE INDEX ix_blocked_users_reference ON blocked_users (reference)",
+            # When retention took the report's words, files and reporter away (statistics stay).
+            "ALTER TABLE reports ADD COLUMN deidentified_at TEXT",
+            "CREATE INDEX ix_reports_identified ON reports (country, created_at) WHERE deidentified_at IS NULL",
+            # The citizen asked to keep the report on file only: it is never forwarded or counted
+            # in what goes out of harmline.
+            f"ALTER TABLE reports ADD COLUMN keep_on_file {integer} NOT NULL DEFAULT 0",
+            # When the citizen was first told who receives reports (the line under the first
+            # acknowledgement, or /start and /privacy).
+            "ALTER TABLE reporters ADD COLUMN notice_seen_at TEXT",
+        ),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "reporters, reports, evidence, indicators, outbox, audit log, processed updates",
@@ -395,4 +424,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     several_processes("INTEGER"),
     # Per-citizen limits: "was this citizen told they are over a limit within the hour?"
     Migration("the audit trail by actor", ("CREATE INDEX ix_audit_actor ON audit_log (actor, action, at)",)),
+    privacy_controls("INTEGER"),
 )

@@ -28,7 +28,7 @@ from harmline.storage.postgres import PostgresDatabase, postgres_sql
 TABLES = (
     "reporters", "reports", "report_messages", "evidence", "indicators", "audit_log", "processed_updates",
     "report_fingerprints", "report_bands", "report_links", "moderators", "review_cards", "forum_topics",
-    "saved_searches", "deliveries", "bot_state", "inbox", "evidence_text",
+    "saved_searches", "deliveries", "bot_state", "inbox", "evidence_text", "blocked_users",
 )
 # The tables whose id is an identity column in PostgreSQL.
 IDENTITY_TABLES = ("reporters", "reports", "report_messages", "evidence", "indicators", "audit_log",

@@ -12,7 +12,10 @@ import pytest
 
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
-from tests.test_e2e import report_and_send_now
+from harmline.i18n import Catalogs
+from tests.test_e2e import reference_in, report_and_send_now
+
+CATALOGS = Catalogs()
 
 MODERATORS_GROUP = -1009000000001  # a supergroup with topics
 TH_CONTACT_CHAT = -1001234500002
@@ -275,9 +278,52 @@ async def test_queue_report_find_stats_and_moderators_managed_at_run_time(local:
                                             ("moderator.removed", "900004: MY -> -")]
 
 
+async def test_a_moderator_blocks_a_citizen_by_reference_and_unblocks_them(local: LocalDeployment) -> None:
+    citizen = local.server.user(8501, "Abusive Account", language_code="ms")
+    reference, ack = await report_and_send_now(local, citizen, "Penipuan: minta transfer ke akaun 1234567890 dulu")
+    await card_of(local, reference)
+    citizen.send_text("Ini laporan kedua, masih ditulis")  # a new report still being written
+    second = await local.server.wait_for(lambda m: m.chat_id == citizen.id and m.message_id > ack.message_id)
+    thai, malaysian = (local.server.user(MOD_TH, "Mod Somchai", language_code="en"),
+                       local.server.user(MOD_MY, "Mod Aziz", language_code="en"))
+
+    thai.send_text(f"/block {reference}")  # not a moderator of Malaysia: learns nothing
+    refused = await local.server.wait_for(lambda m: m.chat_id == MOD_TH)
+    assert refused.plain_text == f"No report {reference} among your countries."
+    malaysian.send_text(f"/block {reference.lower()}")
+    done = await local.server.wait_for(lambda m: m.chat_id == MOD_MY)
+    assert done.plain_text.startswith(f"The citizen who sent {reference} is blocked")
+    assert str(citizen.id) not in done.plain_text and "Abusive" not in done.plain_text
+    withdrawn = await local.services.reports.find(reference_in(second))
+    assert withdrawn is not None and withdrawn.status.value == "cancelled"
+
+    # One polite notice in their language; then silence; nothing stored, nothing forwarded.
+    before = len(local.server.messages_to(citizen.id))
+    citizen.send_text("Laporan ketiga selepas disekat")
+    notice = await local.server.wait_for(lambda m: m.chat_id == citizen.id and "/deleteme" in m.plain_text)
+    assert notice.plain_text == CATALOGS.gettext("ms")(
+        "Sorry, this service no longer accepts reports from your account. You can still erase your data with "
+        "/deleteme.")
+    citizen.send_text("Laporan keempat")
+    await local.server.wait_idle()
+    assert len(local.server.messages_to(citizen.id)) == before + 1
+    assert len(await local.services.reports.of_reporter(citizen.id)) == 2
+    assert not any("ketiga" in m.plain_text or "keempat" in m.plain_text for m in local.server.sent)
+
+    malaysian.send_text(f"/unblock {reference}")
+    await local.server.wait_for(lambda m: m.chat_id == MOD_MY and "may report again" in m.plain_text)
+    citizen.send_text("Penipuan baru selepas dibuka semula, nombor 0123456789")
+    await local.server.wait_for(lambda m: m.chat_id == citizen.id and "rujukan" in m.plain_text
+                                and m.message_id > notice.message_id)
+    rows = await local.services.database.fetch_all(
+        "SELECT actor, action FROM audit_log WHERE action LIKE 'reporter.%' ORDER BY id")
+    assert [tuple(row) for row in rows] == [(f"telegram:{MOD_MY}", "reporter.blocked"),
+                                            (f"telegram:{MOD_MY}", "reporter.unblocked")]
+
+
 @pytest.mark.parametrize("command", ["/queue", "/report MY-22222222", "/find 0123456789", "/stats",
                                      "/merge MY-22222222 MY-33333333", "/duty on", "/mod add 8002 MY",
-                                     "/summary"])
+                                     "/summary", "/block MY-22222222", "/unblock MY-22222222"])
 async def test_every_moderators_command_turns_a_stranger_away_politely_in_their_language_and_is_audited(
         local: LocalDeployment, command: str) -> None:
     stranger = local.server.user(STRANGER, "Mallory", language_code="ms")
