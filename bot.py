@@ -38,6 +38,7 @@ from harmline.reports.learned import LearnedClassifier
 from harmline.routing import NOTICE, REVIEW, SUMMARY, TELEGRAM, WEBHOOK
 from harmline.services.intake import Intake, utc_now
 from harmline.services.moderation import Moderation
+from harmline.services.retention import Retention
 from harmline.services.screenshots import ScreenshotReading, make_reader
 from harmline.services.summaries import Summaries
 from harmline.settings import Settings
@@ -76,7 +77,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     moderation = Moderation(store, roster, settings, clock)
     summaries = Summaries(store, settings, catalogs, clock)
     services = Services(settings, store.database, store.reports, store.outbox, intake, moderation, roster, catalogs,
-                        summaries, store.inbox)
+                        summaries, store.inbox, Retention(store, settings, clock))
     # On PostgreSQL several processes may share the database: each claims the chats and delivery
     # lanes it works on, under a name of its own. SQLite is one process.
     services.worker_name = process_name(settings) if settings.database_url else None

@@ -2,7 +2,8 @@
 
 ``harmline run --config FILE`` runs the bot (long polling, or a webhook when configured);
 ``harmline demo`` plays citizens against an embedded Bot API server; ``harmline outbox`` shows
-what is waiting or failed. ``python -m harmline ARGS`` is the same as ``harmline ARGS``.
+what is waiting or failed; ``harmline retention`` applies the retention periods.
+``python -m harmline ARGS`` is the same as ``harmline ARGS``.
 """
 
 from __future__ import annotations
@@ -170,6 +171,46 @@ def command_outbox(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(run())
     except DatabaseUnavailable as error:  # removed since _load looked, or a server down
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
+
+
+def command_retention(args: argparse.Namespace) -> int:
+    """Operators: what the retention periods take now (``--dry-run``), or take it now."""
+    from harmline.services.retention import Retention
+
+    settings = _load(args.config, existing_database=True)
+
+    async def run() -> int:
+        store = open_store(settings.database, settings.database_url, create=False)
+        await store.database.open()
+        try:
+            retention = Retention(store, settings, utc_now)
+            cutoffs = {cutoff.country: cutoff for cutoff in retention.cutoffs(retention.clock())}
+            print(f"{'country':<8} {'de-identify after':<18} {'received before':<16} {'reports':>8}   "
+                  f"{'delete after':<13} {'received before':<16} {'reports':>8}")
+            for counts in await retention.preview():
+                if counts.country not in settings.countries and not (counts.to_deidentify or counts.to_delete):
+                    continue
+                period, cutoff = settings.retention.period(counts.country), cutoffs[counts.country]
+                print(f"{counts.country:<8} {period.deidentify_after_days:>5} days{'':<8} "
+                      f"{cutoff.deidentify_before:%Y-%m-%d}{'':<6} {counts.to_deidentify:>8}   "
+                      f"{period.delete_after_days:>5} days{'':<3} {cutoff.delete_before:%Y-%m-%d}{'':<6} "
+                      f"{counts.to_delete:>8}")
+            if args.dry_run:
+                print("dry run: nothing was changed (run without --dry-run to apply; the bot does it daily at "
+                      f"{settings.retention.at:%H:%M} UTC)")
+                return 0
+            done = await retention.run()
+            print(f"de-identified {sum(d.deidentified for d in done)} report(s), deleted "
+                  f"{sum(d.deleted for d in done)} (audited as retention.deidentified / retention.deleted)")
+            return 0
+        finally:
+            await store.database.close()
+
+    try:
+        return asyncio.run(run())
+    except DatabaseUnavailable as error:
         print(f"harmline: {error}", file=sys.stderr)
         return 2
 
@@ -378,6 +419,15 @@ def parser() -> argparse.ArgumentParser:
     migrate.add_argument("--to", dest="target", required=True, metavar="postgresql://…",
                          help="an empty PostgreSQL database")
     migrate.set_defaults(handler=command_migrate_db)
+    retention = commands.add_parser(
+        "retention", help="de-identify, then delete, reports past their retention period ([retention])",
+        description="Reports older than deidentify_after_days lose their words, screenshot texts, files, "
+                    "forward names and reporter (indicators, category, country, dates and losses stay for the "
+                    "figures and /check); older than delete_after_days they are deleted. The running bot "
+                    "does this daily; this command shows what would go (--dry-run) or does it now.")
+    retention.add_argument("--config", required=True)
+    retention.add_argument("--dry-run", action="store_true", help="only show what would be de-identified or deleted")
+    retention.set_defaults(handler=command_retention)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)
     check.set_defaults(handler=command_check_config)

@@ -122,6 +122,8 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
         *([escape(note)] if note else []),
         title,
         *(_moderator_lines(report, _, now or report.created_at) if for_moderators else []),
+        *(["🗄 " + escape(_("Kept on file only, at the citizen's choice: not forwarded."))]
+          if for_moderators and report.keep_on_file else []),
         _field(_("Category"), escape(_(CATEGORY_LABELS[report.category]))
                + (f" ({escape(certainty(report.explanation, _))})"
                   if for_moderators and report.explanation else "")),
@@ -146,7 +148,7 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
     for origin in dict.fromkeys(origins):
         when = f", {origin.date:%Y-%m-%d %H:%M} UTC" if origin.date else ""
         kind = _(ORIGIN_LABELS.get(origin.type, origin.type))
-        if origin.type == SELF:  # the reporter's own chat: never their name
+        if origin.type == SELF or not origin.name:  # the reporter's own chat (never their name), or de-identified
             lines.append(_field(forwarded_from, f"{escape(kind)}{when}"))
         else:
             lines.append(_field(forwarded_from, f"{escape(origin.name)} ({escape(kind)}){when}"))

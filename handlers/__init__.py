@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from harmline.handlers import citizen, jobs, moderator_commands
@@ -73,4 +75,9 @@ def register_handlers(application: HarmlineApplication) -> None:
                             name="close-expired-reports")
     job_queue.run_repeating(jobs.forget_old_updates, interval=3600, first=60, name="forget-old-updates")
     job_queue.run_repeating(jobs.queue_due_summaries, interval=60, first=1.0, name="weekly-summaries")
+    # Daily at [retention] time (UTC); idempotent, so a run missed while the bot was down is
+    # made up by the next one.
+    if services is not None:
+        job_queue.run_daily(jobs.apply_retention, time=services.settings.retention.at.replace(tzinfo=UTC),
+                            name="retention")
     job_queue.run_repeating(jobs.refresh_metrics, interval=METRICS_REFRESH_SECONDS, first=0.5, name="metrics")

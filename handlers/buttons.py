@@ -9,7 +9,7 @@ from telegram import Update
 from harmline.handlers import callback_data
 from harmline.handlers.callbacks import answer
 from harmline.handlers.check import on_check_report
-from harmline.handlers.citizen import on_erase_confirmed
+from harmline.handlers.citizen import on_erase_confirmed, on_privacy
 from harmline.handlers.context import HarmlineContext
 from harmline.handlers.language import on_language_chosen, user_language
 from harmline.handlers.moderation import on_find_page, on_moderator_button, on_queue_page
@@ -43,12 +43,16 @@ async def on_button(update: Update, context: HarmlineContext) -> None:
         await on_find_page(update, context, action)
     elif isinstance(action, callback_data.CheckReport):
         await on_check_report(update, context, action)
+    elif isinstance(action, callback_data.ShowPrivacy):
+        await answer(query)
+        await on_privacy(update, context)
     else:
         await _on_followup(update, context, action)
 
 
 async def _on_followup(update: Update, context: HarmlineContext,
-                       action: callback_data.FollowUpAnswer | callback_data.SendNow) -> None:
+                       action: callback_data.FollowUpAnswer | callback_data.SendNow
+                       | callback_data.ChooseForwarding) -> None:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
@@ -56,6 +60,8 @@ async def _on_followup(update: Update, context: HarmlineContext,
     result: IntakeResult
     if isinstance(action, callback_data.SendNow):
         result = await intake.send_now(update.update_id, user.id, action.reference)
+    elif isinstance(action, callback_data.ChooseForwarding):
+        result = await intake.choose_forwarding(update.update_id, user.id, action.reference, action.forward)
     else:
         result = await intake.answer(update.update_id, user.id, action.reference, action.step, action.value)
     # A press handled before (replayed after a crash): answered as the first time; the message

@@ -3,6 +3,8 @@ after a restart (or a week later) still means the same thing.
 
 ``v1:fu:<ref>:<step>:<value>``  answer a follow-up question (value ``-`` = skip)
 ``v1:fu:<ref>:send``             "Send now": end the follow-ups
+``v1:fu:<ref>:keep`` / ``:fwd``  keep the report on file only, or forward it after all ([privacy] consent)
+``v1:priv:full``                 the full privacy notice
 ``v1:lang:<code>``               choose the reply language
 ``v1:del:yes`` / ``v1:del:no``   confirm /deleteme
 ``v1:mod:<verb>:<ref>[:<arg>]``  a moderator's button on a report card: confirm, reject, escalate,
@@ -52,6 +54,17 @@ class SendNow:
 
 
 @dataclass(frozen=True)
+class ChooseForwarding:
+    reference: str
+    forward: bool  # False: keep on file only
+
+
+@dataclass(frozen=True)
+class ShowPrivacy:
+    pass
+
+
+@dataclass(frozen=True)
 class ChooseLanguage:
     language: str
 
@@ -91,8 +104,8 @@ class CheckReport:
     reference: str
 
 
-Action = (FollowUpAnswer | SendNow | ChooseLanguage | ConfirmErase | ModeratorAction | QueuePage | FindPage
-          | CheckReport)
+Action = (FollowUpAnswer | SendNow | ChooseForwarding | ShowPrivacy | ChooseLanguage | ConfirmErase
+          | ModeratorAction | QueuePage | FindPage | CheckReport)
 
 
 def followup(reference: str, step: FollowUpStep, value: str | None) -> str:
@@ -101,6 +114,14 @@ def followup(reference: str, step: FollowUpStep, value: str | None) -> str:
 
 def send_now(reference: str) -> str:
     return f"{VERSION}:fu:{reference}:send"
+
+
+def choose_forwarding(reference: str, forward: bool) -> str:
+    return f"{VERSION}:fu:{reference}:{'fwd' if forward else 'keep'}"
+
+
+def show_privacy() -> str:
+    return f"{VERSION}:priv:full"
 
 
 def choose_language(language: str) -> str:
@@ -150,6 +171,8 @@ def parse(data: object) -> Action | None:
     if kind == "chk" and len(rest) == 1:
         reference = _reference(rest[0])
         return CheckReport(reference) if reference else None
+    if kind == "priv" and rest == ["full"]:
+        return ShowPrivacy()
     if kind == "del" and rest in (["yes"], ["no"]):
         return ConfirmErase(rest[0] == "yes")
     return None
@@ -177,12 +200,14 @@ _FOLLOWUP_VALUES: dict[FollowUpStep, frozenset[str]] = {
 }
 
 
-def _followup(rest: list[str]) -> FollowUpAnswer | SendNow | None:
+def _followup(rest: list[str]) -> FollowUpAnswer | SendNow | ChooseForwarding | None:
     reference = _reference(rest[0])
     if reference is None:
         return None
     if rest[1:] == ["send"]:
         return SendNow(reference)
+    if rest[1:] in (["keep"], ["fwd"]):
+        return ChooseForwarding(reference, rest[1] == "fwd")
     if len(rest) != 3 or rest[1] not in FollowUpStep.__members__.values():
         return None
     step, value = FollowUpStep(rest[1]), rest[2]

@@ -31,6 +31,8 @@ async def on_start(update: Update, context: HarmlineContext) -> None:
           "fraudulent content, just send or forward the message here, with screenshots if you have them. "
           "You will get a reference number.") + "\n\n" + _privacy_text(_, context)
         + "\n\n" + _("Change the language with /language. /help lists everything I can do."))
+    if update.effective_user is not None:
+        await context.services.intake.notice_shown(update.effective_user.id)
 
 
 def _privacy_text(_: Gettext, context: HarmlineContext) -> str:
@@ -55,13 +57,20 @@ async def on_help(update: Update, context: HarmlineContext) -> None:
 
 
 async def on_privacy(update: Update, context: HarmlineContext) -> None:
+    """/privacy, and the "Privacy" button under a first acknowledgement."""
     if update.effective_message is None:
         return
     _ = context.gettext(await user_language(update, context))
+    period = context.settings.retention.default
     await update.effective_message.reply_html(
         _privacy_text(_, context) + "\n\n" + _(
             "We keep your Telegram account number only to answer you and show you your reports. "
-            "Reports stay after /deleteme, without any link to you, because they help protect others."))
+            "Reports stay after /deleteme, without any link to you, because they help protect others.")
+        + "\n\n" + escape(_("Reports are kept whole for {keep} days. After that only the numbers, links and "
+                             "figures stay, without your words or files; after {delete} days nothing stays.").format(
+            keep=period.deidentify_after_days, delete=period.delete_after_days)))
+    if update.effective_user is not None:
+        await context.services.intake.notice_shown(update.effective_user.id)
 
 
 def _state(report: Report, deliveries: list[Delivery], _: Gettext) -> str:
@@ -69,6 +78,8 @@ def _state(report: Report, deliveries: list[Delivery], _: Gettext) -> str:
     status = report.status
     if status is ReportStatus.CANCELLED:
         return _("withdrawn")
+    if report.keep_on_file and status is not ReportStatus.NEEDS_INFO:
+        return _("kept on file only, as you chose: not forwarded")
     if status is ReportStatus.COLLECTING:
         return _("received; it will be forwarded when you finish the questions or press Send now")
     if status is ReportStatus.NEEDS_INFO:
@@ -176,8 +187,9 @@ async def on_deleteme(update: Update, context: HarmlineContext) -> None:
         InlineKeyboardButton(_("No, keep it"), callback_data=callback_data.confirm_erase(False)),
     ]])
     await update.effective_message.reply_text(
-        _("This erases your personal data: your language choice and the link between you and your reports. "
-          "The reports themselves stay, without any link to you. You will no longer see them in /myreports. "
+        _("This erases your personal data: your language choice, the link between you and your reports, and "
+          "the words, screenshots and files you sent. The numbers and links you reported stay, without any link "
+          "to you, because they help protect others. You will no longer see your reports in /myreports. "
           "Continue?"), reply_markup=keyboard)
 
 

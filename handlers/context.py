@@ -15,6 +15,7 @@ from harmline.operations import Metrics, OperationsServer
 from harmline.repositories import InboxRepository, OutboxRepository, ReportRepository, UnitOfWork
 from harmline.services.intake import Intake
 from harmline.services.moderation import Moderation
+from harmline.services.retention import Retention
 from harmline.services.screenshots import ScreenshotReading
 from harmline.services.summaries import Summaries
 from harmline.settings import Settings
@@ -36,6 +37,7 @@ class Services:
     catalogs: Catalogs
     summaries: Summaries
     inbox: InboxRepository
+    retention: Retention
     feed: UpdateFeed | None = None  # how updates reach the handlers (stored first)
     worker_name: str | None = None  # set when several processes share the database (PostgreSQL)
     worker: OutboxWorker | None = None

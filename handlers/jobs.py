@@ -1,5 +1,5 @@
 """Repeating jobs (python-telegram-bot's JobQueue): close follow-up windows, forget old update ids,
-queue the weekly summaries that are due."""
+queue the weekly summaries that are due, apply the retention periods."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ async def forget_old_updates(context: HarmlineContext) -> None:
     removed += await context.services.inbox.forget_before(before)
     if removed:
         log.info("forgot %d processed update ids older than %s", removed, UPDATE_MEMORY)
+
+
+async def apply_retention(context: HarmlineContext) -> None:
+    """Daily: reports past their period are de-identified, then deleted ([retention])."""
+    for done in await context.services.retention.run():
+        log.info("retention %s: %d report(s) de-identified, %d deleted", done.country, done.deidentified,
+                 done.deleted)
 
 
 async def refresh_metrics(context: HarmlineContext) -> None:

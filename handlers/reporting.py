@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -62,10 +63,14 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
     elif outcome is Outcome.CREATED:
         # One message: the acknowledgement with the reference, and under it the first question.
         # It is edited in place as questions are answered, so the reference always stays in view.
-        text = followup_text(report, context, result.language)
+        text = followup_text(report, context, result.language, notice=result.first_notice)
         if len(incoming.text) > context.settings.intake.max_text_length:
             text += "\n\n" + escape(_("Your message was very long: only the beginning was kept."))
-        sent = await message.reply_html(text, reply_markup=_keyboard(report, context, result.language))
+        markup = _keyboard(report, context, result.language)
+        if result.first_notice:  # never told who receives reports (no /start): the notice a tap away
+            privacy = [InlineKeyboardButton("🔒 " + _("Privacy"), callback_data=callback_data.show_privacy())]
+            markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), privacy])
+        sent = await message.reply_html(text, reply_markup=markup)
         await context.services.intake.set_followup_message(report, sent.message_id)
     elif outcome is Outcome.ADDED:
         await message.reply_html(_("Added to your report <b>{ref}</b>.").format(ref=report.reference))
@@ -78,24 +83,35 @@ async def on_report_message(update: Update, context: HarmlineContext) -> None:
 
 def acknowledgement(report: Report, context: HarmlineContext, language: str) -> str:
     _ = context.gettext(language)
+    if report.keep_on_file:
+        return _("Thank you. Your report has been received.\nReference: <b>{ref}</b>\n\n"
+                 "It is kept on file only and is not forwarded to {contact}. Your name and phone number are not "
+                 "shared. You can check it at any time with /status {ref}.").format(
+            ref=report.reference, contact=escape(contact_names(report, context)))
     return _("Thank you. Your report has been received.\nReference: <b>{ref}</b>\n\n"
              "It will be forwarded to {contact}. Your name and phone number are not shared. "
              "You can check it at any time with /status {ref}.").format(
         ref=report.reference, contact=escape(contact_names(report, context)))
 
 
-def followup_text(report: Report, context: HarmlineContext, language: str) -> str:
-    """The acknowledgement, then the open question or, once complete, what happens now."""
+def followup_text(report: Report, context: HarmlineContext, language: str, *, notice: bool = False) -> str:
+    """The acknowledgement, then the open question or, once complete, what happens now. With
+    ``notice`` (a citizen never told who receives reports) one line on it between them."""
     _ = context.gettext(language)
+    privacy = ("\n\n" + escape(_("Who receives your report, what is kept and for how long: tap Privacy."))
+               if notice else "")
     if report.followup_step is not None:
         below = question(report.followup_step, _)
+    elif report.keep_on_file:
+        below = _("Thank you. Report {ref} is complete and is kept on file only: it was not forwarded.").format(
+            ref=report.reference)
     elif context.settings.review == "before_forward":
         below = _("Thank you. Report {ref} is complete. A moderator will review it before it is "
                   "forwarded to {contact}.").format(ref=report.reference, contact=contact_names(report, context))
     else:
         below = _("Thank you. Report {ref} is complete and is being forwarded to {contact}.").format(
             ref=report.reference, contact=contact_names(report, context))
-    return acknowledgement(report, context, language) + "\n\n<b>" + escape(below) + "</b>"
+    return acknowledgement(report, context, language) + privacy + "\n\n<b>" + escape(below) + "</b>"
 
 
 def _keyboard(report: Report, context: HarmlineContext, language: str) -> InlineKeyboardMarkup | None:
@@ -103,11 +119,17 @@ def _keyboard(report: Report, context: HarmlineContext, language: str) -> Inline
         return None
     _ = context.gettext(language)
     keyboard = followup_keyboard(report.reference, report.followup_step, context.settings.countries, language, _)
-    if not report.indicators:
-        return keyboard
-    # A forwarded message with a number or link in it: one tap tells how often others reported them.
-    check = InlineKeyboardButton("🔍 " + _("Check it"), callback_data=callback_data.check_report(report.reference))
-    return InlineKeyboardMarkup([*keyboard.inline_keyboard, [check]])
+    rows: list[Sequence[InlineKeyboardButton]] = list(keyboard.inline_keyboard)
+    if report.indicators:
+        # A forwarded message with a number or link in it: one tap tells how often others reported them.
+        rows.append([InlineKeyboardButton("🔍 " + _("Check it"),
+                                          callback_data=callback_data.check_report(report.reference))])
+    if context.settings.consent != "none":  # the citizen decides whether it leaves harmline
+        label = ("📤 " + _("Forward it to {contact}").format(contact=contact_names(report, context))
+                 if report.keep_on_file else "🗄 " + _("Keep on file only, do not forward"))
+        rows.append([InlineKeyboardButton(label, callback_data=callback_data.choose_forwarding(
+            report.reference, report.keep_on_file))])
+    return InlineKeyboardMarkup(rows)
 
 
 async def show_next(context: HarmlineContext, result: IntakeResult) -> None:

@@ -196,6 +196,9 @@ class Report:
     decided_by: str | None = None  # the moderator's name, for "already decided by …"
     scam_type: str | None = None  # for scams: phishing, investment, job … (reports.learned.SCAM_TYPES)
     explanation: Explanation | None = None  # the classifier's; None once a moderator set the category
+    # The citizen asked to keep it on file only (or, with consent = "ask", has not yet agreed to
+    # forward it): nothing of it goes to contacts, summaries or exports; moderators still see it.
+    keep_on_file: bool = False
     messages: list[ReportMessage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)

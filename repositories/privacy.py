@@ -41,6 +41,10 @@ class PrivacyRepository(Protocol):
         """The Telegram user id of the report's reporter (None once erased or de-identified)."""
         ...
 
+    def reports_of_user(self, tx: Transaction, user_id: int) -> list[int]:
+        """The ids of the reports the Telegram user made (for /deleteme)."""
+        ...
+
     def block_of(self, tx: Transaction, user_id: int) -> Block | None: ...
 
     def block_by_reference(self, tx: Transaction, reference: str) -> Block | None:

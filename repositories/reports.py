@@ -28,6 +28,7 @@ class Reporter:
     chat_id: int
     language: str | None
     telegram_language_code: str | None
+    notice_seen_at: datetime | None = None  # when they were first told who receives reports
 
 
 class ReportRepository(Protocol):
@@ -51,6 +52,10 @@ class ReportRepository(Protocol):
     async def reporter(self, user_id: int) -> Reporter | None: ...
 
     def set_reporter_language(self, tx: Transaction, reporter_id: int, language: str) -> None: ...
+
+    def mark_notice_seen(self, tx: Transaction, reporter_id: int, now: datetime) -> None:
+        """The reporter was told who receives reports (kept: the first time)."""
+        ...
 
     def erase_reporter(self, tx: Transaction, user_id: int) -> int:
         """Delete the reporter; their reports stay, unlinked (ON DELETE SET NULL). Returns reports kept."""

@@ -78,6 +78,8 @@ class IntakeResult:
     language: str = FALLBACK  # the language to answer the citizen in
     # DUPLICATE: what the update did when it was first processed, so it is answered the same way.
     first: Outcome | None = None
+    # CREATED: the citizen had never been told who receives reports: the acknowledgement says it.
+    first_notice: bool = False
 
 
 def reply_language(chosen: str | None, language_code: str | None, detected: str | None,
@@ -212,7 +214,10 @@ class Intake:
             if self.reports.reports_since(tx, reporter.id, now - _DAY) >= limits.reports_per_day:
                 return self._limited(tx, message, reporter.language, now, "reports per day")
             report = self._create(tx, reporter.id, reporter.language, message, analysis, now)
-            return IntakeResult(Outcome.CREATED, report, report.reply_language)
+            if reporter.notice_seen_at is None:
+                self.reports.mark_notice_seen(tx, reporter.id, now)
+            return IntakeResult(Outcome.CREATED, report, report.reply_language,
+                                first_notice=reporter.notice_seen_at is None)
         language = reply_language(reporter.language, message.language_code, None, current=latest.reply_language)
         if latest.followup_step is FollowUpStep.AMOUNT and not message.attachments and looks_like_amount(message.text):
             latest.money_lost, latest.loss_amount = True, message.text.strip()
@@ -295,11 +300,12 @@ class Intake:
             followup_deadline=now + self._followup_window,
             completed_at=None,
             reporter_chat_id=message.chat_id,
+            keep_on_file=self.settings.consent == "ask",  # forwarded only once the citizen agrees
         )
         report.id = self.reports.insert_report(tx, report, reporter_id)
         self._attach(tx, report.id, message, analysis.indicators, now)
         report.indicators = list(analysis.indicators)
-        if self.settings.review == "none":
+        if self.settings.review == "none" and not report.keep_on_file:
             self.outbox.enqueue(tx, report.id, recipients_for(country, self.settings), report.followup_deadline, now)
         self.reports.audit(tx, now, "citizen", "report.created", report.id,
                            f"{report.category} ({report.category_reason})")
@@ -410,6 +416,40 @@ class Intake:
         self.on_due()
         return result
 
+    async def choose_forwarding(self, update_id: int, user_id: int, reference: str, forward: bool) -> IntakeResult:
+        """The citizen keeps the report on file only, or agrees to forward it ([privacy] consent),
+        while it is still being written: nothing has gone to a contact yet."""
+        now = self.clock()
+
+        def choosing(tx: Transaction) -> IntakeResult:
+            report = self._own_collecting(tx, user_id, reference, now)
+            if isinstance(report, IntakeResult) or report.keep_on_file is not forward:
+                return report if isinstance(report, IntakeResult) else IntakeResult(
+                    Outcome.ANSWERED, report, report.reply_language)
+            report.keep_on_file = not forward
+            self._save(tx, report)
+            if report.keep_on_file:
+                self.outbox.cancel(tx, report.id)  # the forwards: no card is queued before completion
+            elif self.settings.review == "none":
+                self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
+                                    self._due(tx, report), now)
+            self.reports.audit(tx, now, "citizen", "report.forward_agreed" if forward else "report.kept_on_file",
+                               report.id)
+            return IntakeResult(Outcome.ANSWERED, report, report.reply_language)
+
+        return await self.database.run(lambda tx: self._once(tx, update_id, user_id, None, now,
+                                                             lambda: choosing(tx)))
+
+    async def notice_shown(self, user_id: int) -> None:
+        """The citizen was shown the privacy notice (/start, /privacy)."""
+        now = self.clock()
+
+        def work(tx: Transaction) -> None:
+            reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
+            self.reports.mark_notice_seen(tx, reporter.id, now)
+
+        await self.database.run(work)
+
     async def _prepare_completion(self, reference: str) -> tuple[Prepared, TextParts | None]:
         """The same-script fingerprint of a report that may be completed now, worked out ahead;
         and the text it was worked out on, for whatever else the caller works out."""
@@ -483,7 +523,7 @@ class Intake:
                 for indicator in indicators_read(image.text, image.codes, report.country)]
         self.reports.replace_indicators(tx, report.id, [*prepared.indicators(text, report.country), *read])
         self.outbox.cancel(tx, report.id)
-        if self.settings.review == "none":
+        if self.settings.review == "none" and not report.keep_on_file:
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings),
                                 self._due(tx, report), now)
 
@@ -540,7 +580,11 @@ class Intake:
         now = self.clock()
 
         def work(tx: Transaction) -> int:
+            # Their words, screenshots and files go from the reports too; the numbers and links they
+            # reported stay, for /check and the figures (as retention leaves them).
+            reports = self.privacy.reports_of_user(tx, user_id)
             kept = self.reports.erase_reporter(tx, user_id)
+            self.privacy.deidentify(tx, reports, now)
             self.reports.audit(tx, now, "citizen", "reporter.erased", None, f"{kept} reports de-identified")
             return kept
 

@@ -186,7 +186,7 @@ class Moderation:
     def _forward(self, tx: Transaction, report: Report, now: datetime) -> None:
         """Release the report to its contacts now (with review = "none" it was queued at intake;
         the outbox keeps one delivery per contact either way)."""
-        if self.settings.review == "before_forward":
+        if self.settings.review == "before_forward" and not report.keep_on_file:  # the citizen's choice holds
             self.outbox.enqueue(tx, report.id, recipients_for(report.country, self.settings), now, now)
 
     # --- blocking ---------------------------------------------------------------------------

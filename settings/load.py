@@ -26,6 +26,8 @@ from harmline.settings.model import (
     ModeratorSettings,
     OcrSettings,
     OperationsSettings,
+    RetentionPeriod,
+    RetentionSettings,
     Settings,
     SummarySettings,
     TelegramSettings,
@@ -89,6 +91,10 @@ class _Table:
             if not isinstance(item, str):
                 raise ConfigError(f"{self.key(name)}[{index}]: expected a string, got {item!r}")
         return values
+
+    def names(self) -> list[str]:
+        """The keys given (for a table whose keys are data, like country codes)."""
+        return list(self._data)
 
     def table(self, name: str) -> _Table:
         self._used.add(name)
@@ -303,6 +309,40 @@ def _operations(table: _Table) -> OperationsSettings:
     return operations
 
 
+def _period(table: _Table, defaults: RetentionPeriod) -> RetentionPeriod:
+    period = RetentionPeriod(
+        deidentify_after_days=table.positive("deidentify_after_days", int, defaults.deidentify_after_days),
+        delete_after_days=table.positive("delete_after_days", int, defaults.delete_after_days),
+    )
+    if period.delete_after_days < period.deidentify_after_days:
+        raise ConfigError(f"{table.key('delete_after_days')}: {period.delete_after_days} is shorter than "
+                          f"deidentify_after_days ({period.deidentify_after_days}); a report is de-identified "
+                          "before it is deleted")
+    return period
+
+
+def _retention(table: _Table, countries: tuple[str, ...]) -> RetentionSettings:
+    defaults = RetentionSettings()
+    default = _period(table, defaults.default)
+    by_country = table.table("countries")
+    periods = []
+    for code in by_country.names():
+        country = _country(code, by_country.key(code), countries)
+        period_table = by_country.table(code)
+        periods.append((country, _period(period_table, default)))
+        period_table.finish()
+    by_country.finish()
+    at_text = table.text("time", defaults.at.strftime("%H:%M"))
+    try:
+        at = time.fromisoformat(at_text)
+    except ValueError:
+        raise ConfigError(f"{table.key('time')}: {at_text!r} is not a time of day like \"02:30\" (UTC)") from None
+    retention = RetentionSettings(default=default, countries=tuple(periods),
+                                  batch_size=table.positive("batch_size", int, defaults.batch_size), at=at)
+    table.finish()
+    return retention
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -379,6 +419,12 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     summaries = _summaries(root.table("summaries"))
     ocr = _ocr(root.table("ocr"))
     operations = _operations(root.table("operations"))
+    retention = _retention(root.table("retention"), countries)
+    privacy = root.table("privacy")
+    consent = privacy.text("consent", "opt_out")
+    if consent not in ("opt_out", "ask", "none"):
+        raise ConfigError(f"privacy.consent: {consent!r} must be \"opt_out\", \"ask\" or \"none\"")
+    privacy.finish()
 
     logging_table = root.table("logging")
     log_level = logging_table.text("level", "INFO").upper()
@@ -418,6 +464,8 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         summaries=summaries,
         ocr=ocr,
         operations=operations,
+        retention=retention,
+        consent=consent,  # type: ignore[arg-type]
         log_level=log_level,
         log_format=log_format,
     )

@@ -38,6 +38,9 @@ TIME_ZONES: dict[str, str] = {
 }
 
 ReviewMode = Literal["none", "before_forward"]
+# Whether the citizen chooses if their report is forwarded ([privacy] consent): "opt_out", it is
+# unless they tap "Keep on file only"; "ask", only once they tap "Forward it"; "none", always.
+ConsentMode = Literal["opt_out", "ask", "none"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,35 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class RetentionPeriod:
+    """How long a report is kept whole, then de-identified, before it is deleted."""
+
+    # Words, screenshot texts, files, forward names and the link to the reporter are taken away;
+    # indicators, category, country, dates and the loss stay for statistics and /check.
+    deidentify_after_days: int = 180
+    delete_after_days: int = 730  # the report's row and everything on it
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """``[retention]``: the deployment's periods, and countries whose law asks for others
+    (``[retention.countries.TH]``). A daily job applies them in batches of ``batch_size``."""
+
+    default: RetentionPeriod = field(default_factory=RetentionPeriod)
+    countries: tuple[tuple[str, RetentionPeriod], ...] = ()
+    batch_size: int = 500
+    at: time = time(2, 30)  # UTC: when the daily job runs
+
+    def period(self, country: str) -> RetentionPeriod:
+        return dict(self.countries).get(country, self.default)
+
+    @property
+    def shortest_deidentify_days(self) -> int:
+        """For what belongs to no country (reporters, the audit rows of citizens' attempts)."""
+        return min(p.deidentify_after_days for p in (self.default, *dict(self.countries).values()))
+
+
+@dataclass(frozen=True)
 class OperationsSettings:
     """``/metrics``, ``/healthz`` and ``/readyz`` for the deployment's monitoring (``[operations]``)."""
 
@@ -169,6 +201,8 @@ class Settings:
     summaries: SummarySettings = field(default_factory=SummarySettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     operations: OperationsSettings = field(default_factory=OperationsSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    consent: ConsentMode = "opt_out"
     log_level: str = "INFO"
     log_format: str = "text"  # "text" (one readable line) or "json" (one JSON object per line)
     database_url: str | None = None  # storage.url: a PostgreSQL database instead of the SQLite file

@@ -78,6 +78,7 @@ class ExportStore:
         return await self.database.fetch_all(
             f"SELECT {_COLUMNS} FROM reports r INDEXED BY ix_reports_decided"
             " WHERE r.decided_at IS NOT NULL AND r.country = ? AND r.status = ? AND r.decided_at >= ?"
+            " AND r.keep_on_file = 0"
             f" AND (r.decided_at, r.id) > (?, ?){before} ORDER BY r.decided_at, r.id LIMIT ?",
             (*params, self.page_size))
 

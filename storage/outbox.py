@@ -35,11 +35,15 @@ class Outbox:
     def enqueue(self, tx: Transaction, report_id: int, recipients: Sequence[Recipient],
                 due: datetime, now: datetime, purpose: Purpose = FORWARD) -> None:
         """One delivery per recipient; a delivery already queued for the same purpose is kept
-        (a redelivered decision or a second confirmation does not send twice)."""
+        (a redelivered decision or a second confirmation does not send twice), and one cancelled
+        before it was tried is queued again (the citizen chose to forward after all, or chose
+        their first country again)."""
         tx.execute_many(
             "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
             " next_attempt_at, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
-            " ON CONFLICT (report_id, channel, target, purpose) DO NOTHING",
+            " ON CONFLICT (report_id, channel, target, purpose) DO UPDATE SET state = excluded.state,"
+            f" next_attempt_at = excluded.next_attempt_at WHERE deliveries.state = '{CANCELLED}'"
+            " AND deliveries.attempts = 0 AND deliveries.progress = 0 AND deliveries.last_error IS NULL",
             [(report_id, r.name, r.channel, r.target, r.language, PENDING, to_text(due), to_text(now), str(purpose))
              for r in recipients],
         )

@@ -32,6 +32,11 @@ class PrivacyStore:
                            " WHERE r.id = ?", (report_id,))
         return int(row["telegram_user_id"]) if row else None
 
+    def reports_of_user(self, tx: Transaction, user_id: int) -> list[int]:
+        rows = tx.fetch_all("SELECT r.id FROM reports r JOIN reporters p ON p.id = r.reporter_id"
+                            " WHERE p.telegram_user_id = ? ORDER BY r.id", (user_id,))
+        return [int(row["id"]) for row in rows]
+
     def block_of(self, tx: Transaction, user_id: int) -> Block | None:
         row = tx.fetch_one("SELECT * FROM blocked_users WHERE telegram_user_id = ?", (user_id,))
         return _block(row) if row else None

@@ -34,7 +34,7 @@ _REPORT_COLUMNS = (
     " r.language_confidence, r.category, r.category_reason, r.platform, r.money_lost, r.loss_amount,"
     " r.followup_step, r.followup_message_id, r.created_at, r.last_message_at, r.followup_deadline,"
     " r.completed_at, p.chat_id AS reporter_chat_id, r.urgent, r.decided_at, r.decided_by, r.scam_type,"
-    " r.category_explanation,"
+    " r.category_explanation, r.keep_on_file,"
     " (SELECT m.reference FROM reports m WHERE m.id = r.merged_into) AS merged_into"
 )
 # Reports that count in an indicator's history (/check, repeat counts): not withdrawn by the
@@ -54,7 +54,7 @@ def _fingerprint(row: Row) -> Fingerprint:
 
 def _reporter(row: Row) -> Reporter:
     return Reporter(row["id"], row["telegram_user_id"], row["chat_id"], row["language"],
-                    row["telegram_language_code"])
+                    row["telegram_language_code"], optional_from_text(row["notice_seen_at"]))
 
 
 def _explanation_json(explanation: Explanation | None) -> str | None:
@@ -98,6 +98,7 @@ def _report(row: Row) -> Report:
         merged_into=row["merged_into"],
         decided_at=optional_from_text(row["decided_at"]),
         decided_by=row["decided_by"],
+        keep_on_file=bool(row["keep_on_file"]),
     )
 
 
@@ -136,7 +137,7 @@ class ReportStore:
             " VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = excluded.chat_id,"
             " telegram_language_code = COALESCE(excluded.telegram_language_code,"
             " reporters.telegram_language_code)"
-            " RETURNING id, telegram_user_id, chat_id, language, telegram_language_code",
+            " RETURNING id, telegram_user_id, chat_id, language, telegram_language_code, notice_seen_at",
             (user_id, chat_id, language_code, to_text(now)),
         )
         assert row is not None
@@ -148,6 +149,10 @@ class ReportStore:
 
     def set_reporter_language(self, tx: Transaction, reporter_id: int, language: str) -> None:
         tx.execute("UPDATE reporters SET language = ? WHERE id = ?", (language, reporter_id))
+
+    def mark_notice_seen(self, tx: Transaction, reporter_id: int, now: datetime) -> None:
+        tx.execute("UPDATE reporters SET notice_seen_at = COALESCE(notice_seen_at, ?) WHERE id = ?",
+                   (to_text(now), reporter_id))
 
     def erase_reporter(self, tx: Transaction, user_id: int) -> int:
         """Delete the reporter; their reports stay, unlinked (ON DELETE SET NULL). Returns reports kept."""
@@ -176,8 +181,8 @@ class ReportStore:
             "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
             " detected_language, language_confidence, category, category_reason, platform, money_lost,"
             " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
-            " completed_at, scam_type, category_explanation)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed_at, scam_type, category_explanation, keep_on_file)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.reference, reporter_id, to_text(report.created_at), *self._mutable(report)),
         )
 
@@ -191,7 +196,7 @@ class ReportStore:
             report.followup_step.value if report.followup_step else None, report.followup_message_id,
             to_text(report.last_message_at), to_text(report.followup_deadline),
             to_text(report.completed_at) if report.completed_at else None, report.scam_type,
-            _explanation_json(report.explanation),
+            _explanation_json(report.explanation), int(report.keep_on_file),
         )
 
     def update_report(self, tx: Transaction, report: Report) -> None:
@@ -199,7 +204,8 @@ class ReportStore:
             "UPDATE reports SET reference = ?, country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
-            " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ? WHERE id = ?",
+            " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ?, keep_on_file = ?"
+            " WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
         tx.execute(

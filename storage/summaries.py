@@ -13,9 +13,10 @@ from harmline.storage.units import SQLDatabase
 
 # Reports that count in a summary: every report a citizen finished or is finishing, except those
 # they withdrew. Merged duplicates count as received (a citizen did report) but not as losses.
-_COUNTED = "r.status <> 'cancelled'"
+# A report the citizen keeps on file only is not counted in anything sent out of harmline.
+_COUNTED = "r.status <> 'cancelled' AND r.keep_on_file = 0"
 # Reports whose indicators and losses count: not withdrawn, not found harmless, not a duplicate.
-_SUBSTANTIVE = "r.status NOT IN ('cancelled', 'rejected', 'merged')"
+_SUBSTANTIVE = "r.status NOT IN ('cancelled', 'rejected', 'merged') AND r.keep_on_file = 0"
 _SCHEDULE_SINCE = "summaries.schedule_since"
 # How many repeated values are read to find the top ones and the new clusters among them.
 _CANDIDATES = 60

@@ -68,8 +68,8 @@ async def test_check_it_under_a_forwarded_message_answers_for_its_numbers(local:
     citizen.forward_text("Earn RM300 a day liking videos! WhatsApp 017-555 0123 now",
                          origin={"type": "hidden_user", "date": 1764000000, "sender_user_name": "HR Team"})
     [ack] = await local.server.wait_for_messages(citizen.id, 1)
-    assert ack.button_texts()[-1] == "🔍 Check it"
-    citizen.press(ack, ack.button_data()[-1])
+    assert "🔍 Check it" in ack.button_texts()
+    citizen.press(ack, next(data for data in ack.button_data() if data.startswith("v1:chk:")))
     answer = await local.server.wait_for(lambda m: m.chat_id == citizen.id and m.message_id > ack.message_id)
     # Two reports now hold the number: the earlier one and this one.
     assert "+60175550123" in answer.plain_text and "Reported 2 times" in answer.plain_text

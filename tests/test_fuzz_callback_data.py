@@ -11,6 +11,7 @@ from harmline.handlers import callback_data
 from harmline.handlers.callback_data import (
     MAX_NUMBER,
     CheckReport,
+    ChooseForwarding,
     ChooseLanguage,
     ConfirmErase,
     FindPage,
@@ -18,6 +19,7 @@ from harmline.handlers.callback_data import (
     ModeratorAction,
     QueuePage,
     SendNow,
+    ShowPrivacy,
     parse,
 )
 from harmline.i18n import LANGUAGES
@@ -81,7 +83,7 @@ def test_forged_data_is_refused(data: str) -> None:
 def built(draw: st.DrawFn) -> tuple[str, object]:
     """Data a builder writes, with the action it stands for."""
     reference = draw(references)
-    kind = draw(st.sampled_from((*KINDS, "send", "menu")))
+    kind = draw(st.sampled_from((*KINDS, "send", "menu", "consent", "priv")))
     if kind == "fu":
         step = draw(st.sampled_from(list(FollowUpStep)))
         values: list[str | None] = {
@@ -91,6 +93,11 @@ def built(draw: st.DrawFn) -> tuple[str, object]:
         return callback_data.followup(reference, step, value), FollowUpAnswer(reference, step, value)
     if kind == "send":
         return callback_data.send_now(reference), SendNow(reference)
+    if kind == "consent":
+        forward = draw(st.booleans())
+        return callback_data.choose_forwarding(reference, forward), ChooseForwarding(reference, forward)
+    if kind == "priv":
+        return callback_data.show_privacy(), ShowPrivacy()
     if kind == "lang":
         language = draw(st.sampled_from(sorted(LANGUAGES)))
         return callback_data.choose_language(language), ChooseLanguage(language)

@@ -26,7 +26,8 @@ DETECTOR = LayeredLanguageDetector()
 
 class Harness:
     def __init__(self, settings: Settings, clock: Clock) -> None:
-        store = open_store(settings.database, settings.database_url)
+        self.settings = settings
+        self.store = store = open_store(settings.database, settings.database_url)
         self.database, self.reports, self.outbox = store.database, store.reports, store.outbox
         self.clock = clock
         self.woken = 0
@@ -170,7 +171,7 @@ async def test_cancel_withdraws_an_open_report_and_its_deliveries(harness: Harne
     assert await harness.intake.cancel(77) is None
 
 
-async def test_deleteme_erases_the_reporter_but_keeps_the_report(harness: Harness) -> None:
+async def test_deleteme_erases_the_reporter_and_their_words_but_keeps_the_reported_number(harness: Harness) -> None:
     created = await harness.intake.receive(harness.message("I was scammed via WhatsApp +60 12-345 6789"))
     assert created.report is not None
     assert await harness.intake.erase_reporter(77) == 1
@@ -178,7 +179,8 @@ async def test_deleteme_erases_the_reporter_but_keeps_the_report(harness: Harnes
     assert await harness.reports.of_reporter(77) == []
     kept = await harness.reports.find(created.report.reference)
     assert kept is not None and kept.reporter_chat_id is None
-    assert kept.text.startswith("I was scammed")
+    assert kept.text == ""  # their words went with them
+    assert [(i.kind, i.value) for i in kept.indicators] == [("phone", "+60123456789")]
 
 
 async def test_choosing_another_served_country_routes_to_that_countrys_contact(

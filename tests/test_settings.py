@@ -60,6 +60,18 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
         (lambda d: d["moderation"].update(chats=[{"chat_id": -100, "countries": ["TH"]}]),
          "moderation.chats[0].countries[0]: 'TH' is not in deployment.countries"),
         (lambda d: d.update(summaries={"day": "mon"}), "summaries.day: 'mon' is not a day of the week"),
+        (lambda d: d.update(retention={"deidentify_after_days": 0}),
+         "retention.deidentify_after_days: must be greater than 0"),
+        (lambda d: d.update(retention={"deidentify_after_days": 800}),
+         "retention.delete_after_days: 730 is shorter than deidentify_after_days (800)"),
+        (lambda d: d.update(retention={"countries": {"TH": {"delete_after_days": 90}}}),
+         "retention.countries.TH: 'TH' is not in deployment.countries"),
+        (lambda d: d.update(retention={"countries": {"MY": {"delete_after_days": 90}}}),
+         "retention.countries.MY.delete_after_days: 90 is shorter than deidentify_after_days (180)"),
+        (lambda d: d.update(retention={"countries": {"MY": {"delete_after": 90}}}),
+         "retention.countries.MY.delete_after: unknown key"),
+        (lambda d: d.update(retention={"time": "late"}), "retention.time: 'late' is not a time of day"),
+        (lambda d: d.update(privacy={"consent": "maybe"}), "privacy.consent: 'maybe' must be \"opt_out\", \"ask\""),
         (lambda d: d.update(summaries={"time": "9am"}), "summaries.time: '9am' is not a time of day"),
         (lambda d: d.update(summaries={"regional_time_zone": "Asia/Atlantis"}),
          "summaries.regional_time_zone: 'Asia/Atlantis' is not an IANA time zone"),
@@ -164,6 +176,8 @@ def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) 
     assert settings.contacts[0].webhook_url == "https://nsrc.example.gov.my/harmline"
     assert settings.delivery.redirect_chat_id == -100999
     assert settings.moderator_chats[0].chat_id == -1001234567890
+    assert settings.retention.period("MY").deidentify_after_days == 90
+    assert settings.retention.period("MY").delete_after_days == 730
 
 
 def test_check_config_names_the_postgresql_database_without_its_password(tmp_path: Path) -> None:
