@@ -133,3 +133,18 @@ async def test_a_report_kept_on_file_is_not_counted_in_summaries_and_agreeing_ag
         assert (await builder.country("MY", week, clock())).received == 1
     finally:
         await h.database.close()
+
+
+async def test_none_offers_no_choice_and_forwards(tmp_path: Path) -> None:
+    def always(document: dict[str, Any]) -> dict[str, Any]:
+        return {**document, "privacy": {"consent": "none"}}
+
+    async with LocalDeployment(str(tmp_path / "harmline.db"), config=always) as local:
+        citizen = local.server.user(7304, "Wong", language_code="en")
+        citizen.send_text("Fake bank SMS: verify at bit.ly/mbb-verify or your account is closed")
+        [ack] = await local.server.wait_for_messages(citizen.id, 1)
+        assert not any("Keep on file" in text or "Forward it" in text for text in ack.button_texts())
+        assert "🔒 Privacy" in ack.button_texts()  # being told is not optional
+        citizen.press(ack, send_now(ack))
+        forward = await local.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID, timeout=10)
+        assert reference_in(ack) in forward.plain_text
