@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harmline.repositories.privacy import CITIZEN_ACTIONS
+
+# The audit rows of citizens' attempts that still name the account (see deletion_indexes).
+CITIZEN_ROWS = "action IN (" + ", ".join(f"'{action}'" for action in CITIZEN_ACTIONS) + ") AND actor <> 'citizen'"
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -68,6 +73,24 @@ def privacy_controls(integer: str) -> Migration:
             # When the citizen was first told who receives reports (the line under the first
             # acknowledgement, or /start and /privacy).
             "ALTER TABLE reporters ADD COLUMN notice_seen_at TEXT",
+        ),
+    )
+
+
+def deletion_indexes() -> Migration:
+    """The same on both backends. Deleting a report (retention) checks every foreign key that
+    points at it or at its rows: without an index on the pointing column each check reads the
+    whole table (500 deletions took 3.9 s on 20,000 reports; 0.02 s with these)."""
+    return Migration(
+        "indexes for deleting reports, and for the audit rows of citizens' attempts",
+        (
+            "CREATE INDEX ix_reports_merged_into ON reports (merged_into) WHERE merged_into IS NOT NULL",
+            "CREATE INDEX ix_evidence_message ON evidence (message_id)",
+            "CREATE INDEX ix_report_bands_report ON report_bands (report_id)",
+            "CREATE INDEX ix_processed_updates_report ON processed_updates (report_id) WHERE report_id IS NOT NULL",
+            # Retention takes the account out of these rows; the query repeats this WHERE so the
+            # planner may use the index (storage/privacy.py).
+            f"CREATE INDEX ix_audit_citizens ON audit_log (at) WHERE {CITIZEN_ROWS}",
         ),
     )
 
@@ -425,4 +448,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Per-citizen limits: "was this citizen told they are over a limit within the hour?"
     Migration("the audit trail by actor", ("CREATE INDEX ix_audit_actor ON audit_log (actor, action, at)",)),
     privacy_controls("INTEGER"),
+    deletion_indexes(),
 )

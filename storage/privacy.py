@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from harmline.repositories.privacy import CITIZEN_ACTIONS, Block, RetentionCounts
+from harmline.repositories.privacy import Block, RetentionCounts
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.storage.codec import from_text, optional_from_text, to_text
+from harmline.storage.migrations import CITIZEN_ROWS
 from harmline.storage.units import SQLDatabase
 
 
@@ -104,9 +105,8 @@ class PrivacyStore:
                           " (SELECT 1 FROM reports r WHERE r.reporter_id = reporters.id)", (to_text(moment),))
 
     def forget_citizen_actors(self, tx: Transaction, moment: datetime) -> int:
-        return tx.execute(
-            "UPDATE audit_log SET actor = 'citizen', actor_name = NULL WHERE at < ? AND action IN (?, ?)"
-            " AND actor <> 'citizen'", (to_text(moment), *CITIZEN_ACTIONS))
+        return tx.execute(f"UPDATE audit_log SET actor = 'citizen', actor_name = NULL WHERE at < ? AND {CITIZEN_ROWS}",
+                          (to_text(moment),))
 
     async def retention_counts(self, country: str, deidentify_before: datetime,
                                delete_before: datetime | None) -> RetentionCounts:
