@@ -19,7 +19,7 @@ from babel import Locale
 from fpdf import FontFace
 
 from harmline.reports.indicators import defang
-from harmline.reports.labels import babel_locale, country_name, duration_text, language_name
+from harmline.reports.labels import babel_locale, country_name, duration_text
 from harmline.summaries.charts import Chart
 from harmline.summaries.figures import Count, CountrySummary, MoneyLost, RegionalSummary
 from harmline.summaries.fonts import PDF_FONT, SummaryPDF, printable
@@ -28,6 +28,7 @@ from harmline.summaries.wording import (
     change,
     day,
     indicator_label,
+    language_label,
     made_at,
     money,
     number,
@@ -277,8 +278,8 @@ def country_pdf(summary: CountrySummary, charts: Sequence[Chart], language: str,
     _counts(pdf, _("Categories"), summary.categories, lambda key: category_label(key, gettext), locale, gettext)
     _counts(pdf, _("Types of scam"), summary.scam_types, lambda key: scam_type_label(key, gettext), locale, gettext)
     _counts(pdf, _("Platforms"), summary.platforms, lambda key: platform_label(key, gettext), locale, gettext)
-    _counts(pdf, _("Languages of the reports"), summary.languages, lambda key: language_name(key, language), locale,
-            gettext)
+    _counts(pdf, _("Languages of the reports"), summary.languages,
+            lambda key: language_label(key, language, gettext), locale, gettext)
     _money_table(pdf, summary.money, locale, gettext)
     _decisions(pdf, summary, locale, gettext)
     _indicators(pdf, summary, locale, gettext)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from harmline.reports.indicators import defang
-from harmline.reports.labels import babel_locale, country_name, duration_text, flag, language_name
+from harmline.reports.labels import babel_locale, country_name, duration_text, flag
 from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
 from harmline.summaries.week import Week
 from harmline.summaries.wording import (
@@ -17,6 +17,7 @@ from harmline.summaries.wording import (
     change,
     day,
     indicator_label,
+    language_label,
     money,
     number,
     platform_label,
@@ -32,10 +33,8 @@ _LIMIT = 3900
 
 
 def _label(kind: str, key: str, language: str, _: Gettext) -> str:
-    if key == "und":
-        return _("Not recognised") if kind == "language" else _("Not stated")
     if kind == "language":
-        return language_name(key, language)
+        return language_label(key, language, _)
     return {"category": category_label, "platform": platform_label, "scam_type": scam_type_label}[kind](key, _)
 
 

@@ -3,33 +3,58 @@ the charts and the PDF: numbers, changes, money, dates and the names of stored k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
-from babel.numbers import format_currency, format_decimal, format_percent, is_currency
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision, is_currency
 
-from harmline.reports.labels import CATEGORY_LABELS, INDICATOR_LABELS, PLATFORM_LABELS, SCAM_TYPE_LABELS
+from harmline.reports.labels import (
+    CATEGORY_LABELS,
+    INDICATOR_LABELS,
+    PLATFORM_LABELS,
+    SCAM_TYPE_LABELS,
+    language_name,
+)
 from harmline.reports.model import Category, Platform
 from harmline.summaries.week import Week
 
 Gettext = Callable[[str], str]
+BUDDHIST_ERA = 543  # years from the Buddhist era's start to the common era's
 
 
 def number(value: int | float | Decimal, locale: Locale) -> str:
     return format_decimal(value, locale=locale)
 
 
+def _era(text: str, years: Iterable[int], locale: Locale) -> str:
+    """Thai documents count years in the Buddhist era (2026 is 2569). CLDR's Thai dates are
+    Gregorian, so the year is put in the Buddhist era once formatted: a four-digit year is the
+    only four-digit number in a formatted date."""
+    if locale.language != "th":
+        return text
+    for year in sorted(set(years), reverse=True):
+        text = text.replace(str(year), str(year + BUDDHIST_ERA))
+    return text
+
+
 def week_span(week: Week, locale: Locale) -> str:
-    """``Nov 16 – 22, 2026``, ``16–22 พ.ย. 2026``: the week's Monday to Sunday."""
-    return format_interval(week.monday, week.sunday, "yMMMd", locale=locale)
+    """``Nov 16 – 22, 2026``, ``16–22 พ.ย. 2569``: the week's Monday to Sunday."""
+    return _era(format_interval(week.monday, week.sunday, "yMMMd", locale=locale),
+                (week.monday.year, week.sunday.year), locale)
+
+
+# The key of reports without a value (the citizen skipped the platform; no language recognised).
+UNKNOWN = "und"
 
 
 def category_label(key: str, gettext: Gettext) -> str:
     # A key the label tables do not know yet is shown as stored rather than dropped.
+    if key == UNKNOWN:
+        return gettext("Not stated")
     try:
         return gettext(CATEGORY_LABELS[Category(key)])
     except (ValueError, KeyError):
@@ -37,6 +62,8 @@ def category_label(key: str, gettext: Gettext) -> str:
 
 
 def platform_label(key: str, gettext: Gettext) -> str:
+    if key == UNKNOWN:
+        return gettext("Not stated")
     try:
         return gettext(PLATFORM_LABELS[Platform(key)])
     except (ValueError, KeyError):
@@ -44,8 +71,15 @@ def platform_label(key: str, gettext: Gettext) -> str:
 
 
 def scam_type_label(key: str, gettext: Gettext) -> str:
+    if key == UNKNOWN:
+        return gettext("Not stated")
     label = SCAM_TYPE_LABELS.get(key)
     return gettext(label) if label else key
+
+
+def language_label(key: str, language: str, gettext: Gettext) -> str:
+    """The name of a report's language in the reader's ``language``."""
+    return gettext("Not recognised") if key == UNKNOWN else language_name(key, language)
 
 
 def change(this_week: int, last_week: int, locale: Locale) -> str:
@@ -59,7 +93,22 @@ def change(this_week: int, last_week: int, locale: Locale) -> str:
     return f"{difference} ({format_percent(ratio, format='+#,##0%;-#,##0%', locale=locale)})"
 
 
+# The symbols the region writes its currencies with. CLDR gives most readers' languages only the
+# code ("MYR150.00" in English), and "$" for both Singapore's and Brunei's dollars.
+REGIONAL_SYMBOLS = {"MYR": "RM", "THB": "฿", "IDR": "Rp", "PHP": "₱", "SGD": "S$", "BND": "B$", "VND": "₫",
+                    "KHR": "៛", "LAK": "₭", "MMK": "Ks", "USD": "US$"}
+
+
 def money(amount: Decimal, currency: str, locale: Locale) -> str:
+    """``RM150.00``, ``150,00 ₫``: the region's symbol, placed and with digits as the reader's
+    language writes money."""
+    symbol = REGIONAL_SYMBOLS.get(currency)
+    if symbol is not None:
+        digits = get_currency_precision(currency)
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        figure = format_decimal(amount, format=pattern, locale=locale, decimal_quantization=True)
+        standard = locale.currency_formats["standard"].pattern
+        return f"{symbol}{figure}" if standard.lstrip("-").startswith("¤") else f"{figure}\u00a0{symbol}"
     if is_currency(currency, locale):
         return format_currency(amount, currency, locale=locale)
     # USDT, BTC…: CLDR has no symbol nor number of decimals for them; every decimal given is kept.
@@ -69,11 +118,13 @@ def money(amount: Decimal, currency: str, locale: Locale) -> str:
 def made_at(moment: datetime, time_zone: str, locale: Locale) -> str:
     """``Nov 24, 2026, 01:05 (Asia/Bangkok)``: to the minute, with the zone the figures' days are in."""
     local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'short', locale=locale)} ({time_zone})"
+    return (_era(format_date(local, "medium", locale=locale), (local.year,), locale)
+            + f" {format_time(local, 'short', locale=locale)} ({time_zone})")
 
 
 def day(moment: datetime, zone: ZoneInfo, locale: Locale) -> str:
-    return format_date(moment.astimezone(zone).date(), "medium", locale=locale)
+    local = moment.astimezone(zone).date()
+    return _era(format_date(local, "medium", locale=locale), (local.year,), locale)
 
 
 def indicator_label(kind: str, gettext: Gettext) -> str:

@@ -74,7 +74,7 @@ async def test_the_message_is_in_the_readers_language_and_defanged(database: SQL
     english = country_message(summary, "en", catalogs.gettext("en"))
     assert "Reports received: 8 (last week 3, +5 (+167%))" in english
     assert "hxxps://slot[.]example/" in english and "https://slot" not in english
-    assert "THB17,000.00 in 2 reports (median THB8,500.00)" in english
+    assert "฿17,000.00 in 2 reports (median ฿8,500.00)" in english  # the region's symbol, not "THB"
     thai = country_message(summary, "th", catalogs.gettext("th"))
     assert "ไทย" in thai and "hxxps://bad[.]example/login" in thai
 
