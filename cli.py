@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from harmline import updates
 from harmline.bot import build_application, build_reading, configure_logging, update_source
-from harmline.exports import FORMATS, TLP_LEVELS, write_export
+from harmline.exports import EXPORT_STATUSES, FORMATS, TLP_LEVELS, write_export
 from harmline.i18n import LANGUAGES, Catalogs
 from harmline.reports.analyze import Analyzer, stream
 from harmline.repositories import OutboxRepository
@@ -310,7 +310,8 @@ def command_summary(args: argparse.Namespace) -> int:
 
 
 def command_export(args: argparse.Namespace) -> int:
-    """Investigators and CERTs: confirmed reports and their indicators, without reporter data."""
+    """Investigators and CERTs: reports (by default those forwarded to a contact) and their indicators,
+    without reporter data."""
     settings = _load(args.config, existing_database=True)
     country = args.country.upper() if args.country else None
     if country is not None and country not in settings.countries:
@@ -328,9 +329,10 @@ def command_export(args: argparse.Namespace) -> int:
         store = open_store(settings.database, settings.database_url, create=False)
         await store.database.open()
         try:
-            records = store.exports.confirmed_since(since, country)
+            records = store.exports.reports_since(since, country, status=args.status)
             producer = args.producer or " ".join(settings.countries)
-            return await write_export(args.format, records, handle, producer=producer, tlp=args.tlp)
+            return await write_export(args.format, records, handle, producer=producer, tlp=args.tlp,
+                                      status=args.status)
         finally:
             await store.database.close()
 
@@ -340,7 +342,8 @@ def command_export(args: argparse.Namespace) -> int:
     except DatabaseUnavailable as error:  # removed since _load looked, or a server down
         print(f"harmline: {error}", file=sys.stderr)
         return 2
-    print(f"exported {count} confirmed report(s) since {since.isoformat()} as {args.format} to {args.out}")
+    print(f"exported {count} {args.status} report(s) received since {since.isoformat()} as {args.format}"
+          f" to {args.out}")
     return 0
 
 
@@ -398,11 +401,16 @@ def parser() -> argparse.ArgumentParser:
                                                                "summary contact, else English")
     summary.add_argument("--out", required=True, help="folder for the files (created if missing)")
     summary.set_defaults(handler=command_summary)
-    export = commands.add_parser("export", help="confirmed reports and their indicators as CSV, JSON Lines or a "
-                                                "STIX 2.1 bundle (no reporter data)")
+    export = commands.add_parser("export", help="reports (by status: forwarded by default) and their indicators as "
+                                                "CSV, JSON Lines or a STIX 2.1 bundle (no reporter data)")
     export.add_argument("--config", required=True)
     export.add_argument("--format", required=True, choices=sorted(FORMATS))
-    export.add_argument("--since", required=True, help="confirmed on or after this date (UTC), like 2026-11-01")
+    export.add_argument("--status", default="forwarded", choices=EXPORT_STATUSES,
+                        help="which reports: forwarded = delivered to a national contact and not since found "
+                             "harmless, merged or withdrawn (default); confirmed = confirmed by a moderator; "
+                             "received = every report but those withdrawn or still being written (never one "
+                             "the citizen asked to keep on file only)")
+    export.add_argument("--since", required=True, help="received on or after this date (UTC), like 2026-11-01")
     export.add_argument("--country", help="one served country (default: all)")
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument("--tlp", default="amber", choices=TLP_LEVELS, help="STIX: the TLP marking (default amber)")

@@ -16,7 +16,7 @@ country is that week's busiest. Timed through the objects the bot uses:
 - the figures (``SummaryBuilder.country`` and ``.regional``, all eleven countries, over
   ``SummaryStore``): the first call on a fresh connection with the file evicted from the OS page
   cache (``--cold`` times), then p50/p95/max over ``--repeat`` warm calls;
-- everything a recipient gets (``Summaries.files``: figures, the week's confirmed reports, the
+- everything a recipient gets (``Summaries.files``: figures, the week's forwarded reports, the
   message, the charts, the PDF and the CSV): the same, ``--files-repeat`` calls, and where its time
   goes, part by part;
 - memory: each of the four operations once in a fresh process (this script with ``--child``): its
@@ -127,7 +127,7 @@ STATEMENTS = (
     ("SummaryStore.repeated_values", "JOIN indicators i ON i.report_id = r.id"),
     ("SummaryStore.history", "MIN(report_created_at) FROM indicators WHERE kind"),
     ("SummaryStore.spread", "FROM indicators i JOIN reports r"),
-    ("ExportStore._page", "INDEXED BY ix_reports_decided WHERE r.decided_at IS NOT NULL"),
+    ("ExportStore._page", "ORDER BY r.created_at, r.id LIMIT ?"),
     ("ExportStore._indicators", "FROM indicators WHERE report_id IN"),
     ("ExportStore._first_reported", "INDEXED BY ix_indicators_lookup"),
 )
@@ -423,9 +423,9 @@ async def parts(summaries: Summaries, scene: Scene, scope: str, language: str) -
     lap("figures (SummaryBuilder)", f"{received:,} reports received")
     start, end = scene.week.bounds(summaries.settings.time_zone_of(scope))
     countries = summaries.settings.countries if scope == REGIONAL else (scope,)
-    confirmed: list[ExportedReport] = await summaries.exports.confirmed_between(countries, start, end)
-    lap("confirmed reports (ExportStore)", f"{len(confirmed):,} reports,"
-        f" {sum(len(r.indicators) for r in confirmed):,} indicators")
+    forwarded: list[ExportedReport] = await summaries.exports.reports_between(countries, start, end)
+    lap("forwarded reports (ExportStore)", f"{len(forwarded):,} reports,"
+        f" {sum(len(r.indicators) for r in forwarded):,} indicators")
     gettext = summaries.catalogs.gettext(language)
     charts: list[Chart]
     if isinstance(summary, RegionalSummary):
@@ -439,7 +439,7 @@ async def parts(summaries: Summaries, scene: Scene, scope: str, language: str) -
     pdf = regional_pdf(summary, charts, language, gettext) if isinstance(summary, RegionalSummary) \
         else country_pdf(summary, charts, language, gettext)
     lap("PDF (fpdf2)", f"{len(pdf) / 1000:,.0f} kB")
-    csv = csv_bytes(confirmed)
+    csv = csv_bytes(forwarded)
     lap("CSV", f"{len(csv) / 1000:,.0f} kB")
     return found
 

@@ -65,17 +65,22 @@ def age(span: timedelta, _: Gettext) -> str:
     return _("{count} days ago").format(count=minutes // (24 * 60))
 
 
+DECIDED_ICONS = {ReportStatus.CONFIRMED: "✅", ReportStatus.REJECTED: "🚫", ReportStatus.MERGED: "🔗"}
+
+
 def decision_line(report: Report, _: Gettext) -> str | None:
     """Who decided what, replacing the buttons once a report is decided (plain text)."""
     who, when = report.decided_by or "?", f"{report.decided_at:%Y-%m-%d %H:%M} UTC" if report.decided_at else ""
     if report.status is ReportStatus.CONFIRMED:
-        return "✅ " + _("Confirmed by {moderator}, {time}").format(moderator=who, time=when)
-    if report.status is ReportStatus.REJECTED:
-        return "🚫 " + _("Not harmful — decided by {moderator}, {time}").format(moderator=who, time=when)
-    if report.status is ReportStatus.MERGED:
-        return "🔗 " + _("Merged into {ref} by {moderator}, {time}").format(ref=report.merged_into or "?",
-                                                                          moderator=who, time=when)
-    return None
+        line = _("Confirmed by {moderator}, {time}").format(moderator=who, time=when)
+    elif report.status is ReportStatus.REJECTED:
+        line = _("Not harmful — decided by {moderator}, {time}").format(moderator=who, time=when)
+    elif report.status is ReportStatus.MERGED:
+        line = _("Merged into {ref} by {moderator}, {time}").format(ref=report.merged_into or "?", moderator=who,
+                                                                    time=when)
+    else:
+        return None
+    return DECIDED_ICONS[report.status] + " " + line
 
 
 def _moderator_lines(report: Report, _: Gettext, now: datetime) -> list[str]:
@@ -116,8 +121,12 @@ def render_card(report: Report, language: str, catalogs: Catalogs, *, for_modera
         loss = _("No")
     detected = language_name(report.detected_language, language)
     # pybabel cannot see _() inside f-strings: every label is looked up here, outside them.
-    title = ("🔺 " if report.urgent else "🚨 ") + "<b>" + escape(_("New report {ref}").format(
-        ref=report.reference)) + "</b>"
+    if for_moderators and report.status.decided:  # no longer new: the title says what became of it
+        title = DECIDED_ICONS.get(report.status, "📄") + " <b>" + escape(_("Report {ref}").format(
+            ref=report.reference)) + "</b>"
+    else:
+        title = ("🔺 " if report.urgent else "🚨 ") + "<b>" + escape(_("New report {ref}").format(
+            ref=report.reference)) + "</b>"
     lines = [
         *([escape(note)] if note else []),
         title,

@@ -13,8 +13,11 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from babel.lists import format_list
+
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import LocalDeployment
+from harmline.reports.labels import country_name
 from harmline.storage import Database
 from harmline.summaries.files import write_files
 from harmline.summaries.week import Week
@@ -137,7 +140,8 @@ def _heading(title: str) -> None:
 
 async def _play(local: LocalDeployment) -> None:
     server = local.server
-    _heading("1. Citizens report (the bot serves Malaysia, Indonesia, Thailand and Viet Nam)")
+    served = format_list([country_name(code, "en") for code in COUNTRIES], locale="en")
+    _heading(f"1. Citizens report (the bot serves {served})")
 
     print("\n— Aisyah, Malaysia, Telegram set to Malay —")
     aisyah = Transcript(local, server.user(7001, "Aisyah", language_code="ms"), "Aisyah")

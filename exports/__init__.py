@@ -1,4 +1,5 @@
-"""Confirmed reports and their indicators for investigators and CERTs: CSV, JSON Lines, STIX 2.1."""
+"""Reports and their indicators as they leave harmline, for investigators and CERTs: CSV, JSON Lines,
+STIX 2.1."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import AsyncIterable
 from typing import BinaryIO, Protocol
 
 from harmline.exports import csv_export, jsonl
-from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.exports.record import EXPORT_STATUSES, ExportedIndicator, ExportedReport, ExportStatus
 
 # Each format with the encoding its file must have (see each module; JSON is UTF-8 without a BOM).
 FORMATS = {"csv": csv_export.ENCODING, "jsonl": jsonl.ENCODING, "stix": "utf-8"}
@@ -23,15 +24,16 @@ class ReportWriter(Protocol):
 
 
 async def write_export(format: str, records: AsyncIterable[ExportedReport], handle: BinaryIO, *, producer: str,
-                       tlp: str = "amber") -> int:
+                       tlp: str = "amber", status: ExportStatus = "forwarded") -> int:
     """Write ``records`` to ``handle`` (binary: each format sets its own encoding) as they come;
-    return how many reports were read. ``producer`` names the deployment (STIX's Identity)."""
+    return how many reports were read. ``producer`` names the deployment (STIX's Identity);
+    ``status`` says which reports ``records`` are (STIX's descriptions say what they are)."""
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}: one of {', '.join(FORMATS)}")
     # newline="": the csv module writes CRLF itself, and JSON Lines and STIX keep "\n" everywhere.
     text = io.TextIOWrapper(handle, encoding=FORMATS[format], newline="")
     try:
-        writer = _writer(format, text, producer, tlp)
+        writer = _writer(format, text, producer, tlp, status)
         count = 0
         async for report in records:
             writer.add(report)
@@ -42,7 +44,7 @@ async def write_export(format: str, records: AsyncIterable[ExportedReport], hand
     return count
 
 
-def _writer(format: str, handle: io.TextIOWrapper, producer: str, tlp: str) -> ReportWriter:
+def _writer(format: str, handle: io.TextIOWrapper, producer: str, tlp: str, status: ExportStatus) -> ReportWriter:
     if format == "csv":
         return csv_export.CsvWriter(handle)
     if format == "jsonl":
@@ -51,7 +53,8 @@ def _writer(format: str, handle: io.TextIOWrapper, producer: str, tlp: str) -> R
     # CSV) imports this package without ever writing STIX.
     from harmline.exports.stix import StixWriter
 
-    return StixWriter(handle, producer=producer, tlp=tlp)
+    return StixWriter(handle, producer=producer, tlp=tlp, status=status)
 
 
-__all__ = ["FORMATS", "TLP_LEVELS", "ExportedIndicator", "ExportedReport", "ReportWriter", "write_export"]
+__all__ = ["EXPORT_STATUSES", "FORMATS", "TLP_LEVELS", "ExportStatus", "ExportedIndicator", "ExportedReport",
+           "ReportWriter", "write_export"]

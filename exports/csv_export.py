@@ -1,4 +1,4 @@
-"""Confirmed reports as CSV, one row per report, for people: opened in Excel or LibreOffice by
+"""Reports as CSV, one row per report, for people: opened in Excel or LibreOffice by
 investigators, and attached to the weekly summaries.
 
 Files are UTF-8 with a byte-order mark (``utf-8-sig``): Excel reads a CSV without one in the

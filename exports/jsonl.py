@@ -1,4 +1,4 @@
-"""Confirmed reports as JSON Lines, one object per line, for programs: indicator values are raw
+"""Reports as JSON Lines, one object per line, for programs: indicator values are raw
 (as stored, matchable), with a defanged copy of links and e-mail addresses for any screen that
 shows them. UTF-8 without a byte-order mark, as JSON requires; Thai stays Thai (no \\u escapes)."""
 

@@ -1,11 +1,22 @@
-"""One confirmed report as it leaves harmline: what investigators act on, nothing about the reporter
-(no name, username, phone number, chat, nor the citizen's own words)."""
+"""One report as it leaves harmline: what investigators act on, nothing about the reporter (no name,
+username, phone number, chat, nor the citizen's own words); and which reports leave."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
+
+# Which reports an export holds (the storage layer selects them: repositories.exports):
+# - "forwarded": a forward to a national contact was delivered, and the report was not found
+#   harmless, merged into another nor withdrawn since (with review = "none" nobody confirms reports);
+# - "confirmed": a moderator confirmed it;
+# - "received": every report but those withdrawn by the citizen and those still being written,
+#   whether checked, found harmless or forwarded or not.
+# Never a report the citizen asked to keep on file only.
+ExportStatus = Literal["forwarded", "confirmed", "received"]
+EXPORT_STATUSES: tuple[ExportStatus, ...] = ("forwarded", "confirmed", "received")
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""Confirmed reports as a STIX 2.1 bundle, for CERTs and threat-intelligence platforms.
+"""Reports as a STIX 2.1 bundle, for CERTs and threat-intelligence platforms.
 
 Per report with indicators: one Report (its reference, category, scam type, platform, country)
 referring to an ObservedData (the observables it contained: url, email-addr, user-account, and
 harmline's own observables below) and to one Indicator per distinct value in the whole export.
 Every object is marked with the chosen TLP and created by the deployment's Identity. Nothing of the
-reporter is in an ExportedReport, so nothing of the reporter can be here.
+reporter is in an ExportedReport, so nothing of the reporter can be here. The descriptions say what
+the export's reports are (its status: forwarded to a national contact, confirmed by moderators, or
+only received); only an export of confirmed reports says moderators confirmed them.
 
 Reports without indicators are left out: a Report must refer to at least one object, and they hold
 nothing a machine can match (they are in the CSV and JSON Lines exports).
@@ -18,7 +20,8 @@ Identifiers are deterministic, so a re-export updates what a platform already ha
 duplicating it: observables get the UUIDv5 of their identifying properties (the stix2 library),
 the other objects a UUIDv5 of the deployment and what they describe (an indicator its kind and
 value, a report its reference). Each export is a new version of them (``modified`` = the time of
-the export); ``created`` is when the thing began (a value first reported, a report confirmed).
+the export); ``created`` is when the thing began (a value first reported, a report decided, or
+received while undecided).
 
 The bundle is written object by object (stix2's Bundle would hold 100k reports in memory); each
 object is still built, checked and serialised by stix2, which takes about 2.5 ms per report: a
@@ -52,7 +55,7 @@ from stix2.v21 import (
     UserAccount,
 )
 
-from harmline.exports.record import ExportedIndicator, ExportedReport
+from harmline.exports.record import ExportedIndicator, ExportedReport, ExportStatus
 from harmline.exports.text import plain_amount
 
 # harmline's namespace for the UUIDv5 of its objects. Never change it: every id would change.
@@ -62,8 +65,23 @@ NAMESPACE = UUID("75bd1fd8-0973-4236-9a35-3646b9d60495")
 TLP = {"clear": TLP_WHITE, "white": TLP_WHITE, "green": TLP_GREEN, "amber": TLP_AMBER, "red": TLP_RED}
 # When harmline's own definitions were written; they are the same objects in every export.
 _DEFINED = datetime(2026, 11, 1, tzinfo=UTC)
+# When the deployment's Identity last changed (its description stopped saying that every exported
+# report was confirmed): a platform holding the earlier version takes this one as newer.
+_IDENTITY_REVISED = datetime(2026, 12, 6, tzinfo=UTC)
 # The author of the extension definitions: harmline itself, whichever deployment exports.
 _HARMLINE = "identity--f90a67ba-ad24-4713-961d-78e3a41a26ab"
+# What an export's reports are, as their descriptions say it: how a Report's description starts
+# and ends, and what the reports naming an Indicator's value were.
+_REPORT_WORDS: dict[ExportStatus, tuple[str, str]] = {
+    "forwarded": ("Report", ", forwarded by harmline to the national contact point"),
+    "confirmed": ("Confirmed report", ""),
+    "received": ("Report", ", as received by harmline (not necessarily checked by a moderator nor forwarded)"),
+}
+_NAMED_IN: dict[ExportStatus, str] = {
+    "forwarded": "forwarded by harmline to national contact points",
+    "confirmed": "confirmed by harmline's moderators",
+    "received": "received by harmline (not necessarily checked by a moderator nor forwarded)",
+}
 
 
 @dataclass(frozen=True)
@@ -185,19 +203,23 @@ class StixWriter:
     """Writes the bundle's opening and harmline's definitions at once, a report's objects as it is
     added, and the Indicators and the closing on ``finish``."""
 
-    def __init__(self, handle: TextIO, *, producer: str, tlp: str = "amber",
+    def __init__(self, handle: TextIO, *, producer: str, tlp: str = "amber", status: ExportStatus = "forwarded",
                  generated_at: datetime | None = None) -> None:
         if tlp.lower() not in TLP:
             raise ValueError(f"unknown TLP {tlp!r}: one of {', '.join(TLP)}")
+        if status not in _NAMED_IN:
+            raise ValueError(f"unknown export status {status!r}: one of {', '.join(_NAMED_IN)}")
+        self._status = status
         self._handle = handle
         self._producer = producer
         self._marking = TLP[tlp.lower()]
         self._generated_at = generated_at or datetime.now(UTC)
         self._identity = Identity(
             id=self._id("identity"), name=f"harmline: {producer}", identity_class="organization",
+            # The same words whatever an export holds: one id, one ``modified``, one content.
             description="Reports of online scams, illegal gambling and fraudulent content that citizens sent to"
-                        " harmline and its moderators confirmed.",
-            created=_DEFINED, modified=_DEFINED, object_marking_refs=[self._marking],
+                        " harmline.",
+            created=_DEFINED, modified=_IDENTITY_REVISED, object_marking_refs=[self._marking],
         )
         self._observables: set[str] = set()  # ids of those written: one object per id in the bundle
         self._named: dict[tuple[str, str], _Named] = {}
@@ -259,7 +281,7 @@ class StixWriter:
         return Report(
             id=self._id("report", report.reference), name=report.reference, published=published,
             report_types=["threat-report"], labels=[label for label in (report.category, report.scam_type) if label],
-            description=_description(report), object_refs=refs, **self._common(published))
+            description=_description(report, self._status), object_refs=refs, **self._common(published))
 
     def _name(self, indicator: ExportedIndicator, report: ExportedReport) -> str:
         """Count the value as named by ``report``; return its Indicator's id."""
@@ -281,8 +303,8 @@ class StixWriter:
         categories = sorted(named.categories)
         return Indicator(
             id=self._id("indicator", kind, value), name=f"{kind}: {value}",
-            description=f"Named in {named.reports} report(s) of {', '.join(categories)} confirmed by harmline's"
-                        " moderators in this export.",
+            description=f"Named in {named.reports} report(s) of {', '.join(categories)}"
+                        f" {_NAMED_IN[self._status]} in this export.",
             indicator_types=["malicious-activity"], pattern=_pattern(indicator), pattern_type="stix",
             valid_from=named.first_reported, labels=categories, **self._common(named.first_reported))
 
@@ -293,8 +315,8 @@ class StixWriter:
 
 
 def write_stix(records: Iterable[ExportedReport], handle: TextIO, *, producer: str, tlp: str = "amber",
-               generated_at: datetime | None = None) -> None:
-    writer = StixWriter(handle, producer=producer, tlp=tlp, generated_at=generated_at)
+               status: ExportStatus = "forwarded", generated_at: datetime | None = None) -> None:
+    writer = StixWriter(handle, producer=producer, tlp=tlp, status=status, generated_at=generated_at)
     for report in records:
         writer.add(report)
     writer.finish()
@@ -319,13 +341,14 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _description(report: ExportedReport) -> str:
+def _description(report: ExportedReport, status: ExportStatus) -> str:
     what = f"{report.category} ({report.scam_type})" if report.scam_type else report.category
-    parts = [f"Confirmed report of {what} in {report.country}"]
+    lead, tail = _REPORT_WORDS[status]
+    parts = [f"{lead} of {what} in {report.country}"]
     if report.platform:
         parts.append(f"on {report.platform}")
     if report.money_lost and report.loss_amount is not None:
         parts.append(f"with a loss of {plain_amount(report.loss_amount)} {report.loss_currency}")
     elif report.money_lost:
         parts.append("with money lost")
-    return " ".join(parts) + "."
+    return " ".join(parts) + tail + "."

@@ -82,9 +82,9 @@ class Summaries:
         summary = await self.figures(scope, week)
         start, end = week.bounds(self.settings.time_zone_of(scope))
         countries = self.settings.countries if scope == REGIONAL else (scope,)
-        confirmed = await self.exports.confirmed_between(countries, start, end)
+        forwarded = await self.exports.reports_between(countries, start, end)  # received that week
         # Imported on first use: matplotlib and fpdf2 weigh about 90 MB, which a bot that makes a
         # summary once a week need not carry from start-up.
         from harmline.summaries.files import make_files
 
-        return await asyncio.to_thread(make_files, summary, confirmed, language, self.catalogs.gettext(language))
+        return await asyncio.to_thread(make_files, summary, forwarded, language, self.catalogs.gettext(language))

@@ -1,5 +1,7 @@
-"""Confirmed reports and their indicators as they leave harmline (``harmline export``, the weekly
-summaries' CSV). Only report facts are read: never a reporter, a chat, nor the citizen's words."""
+"""Reports and their indicators as they leave harmline (``harmline export``, the weekly summaries'
+CSV), selected by status (repositories.exports.ExportStatus: by default every report forwarded to a
+national contact) and by when they were received. Only report facts are read: never a reporter, a
+chat, nor the citizen's words."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from datetime import datetime
 from harmline.exports.record import ExportedIndicator, ExportedReport
 from harmline.reports.model import ReportStatus
 from harmline.reports.money import parse_loss
+from harmline.reports.purpose import FORWARD
+from harmline.repositories.exports import ExportStatus
+from harmline.repositories.outbox import DELIVERED
 from harmline.repositories.unit_of_work import Row
 from harmline.storage.codec import from_text, optional_from_text, to_text
 from harmline.storage.units import SQLDatabase
@@ -21,6 +26,20 @@ _COLUMNS = (
     " r.decided_at, r.money_lost, r.loss_amount"
 )
 _VALUES_PER_QUERY = 500  # well under SQLite's bound on parameters (999 before 3.32)
+# Which reports each status selects, as a condition on ``reports r`` and its parameters. A report
+# has a delivered forward per contact that got it, or none (still pending, failed, or review =
+# "before_forward" and nobody confirmed it). They are looked up in ix_deliveries_report, named for
+# SQLite: left to itself it takes ix_deliveries_due (state = 'delivered'), every delivered row for
+# each report. PostgreSQL is given the statement without INDEXED BY (storage.postgres.postgres_sql).
+_STATUS_CONDITIONS: dict[ExportStatus, tuple[str, tuple[str, ...]]] = {
+    "forwarded": (
+        "r.status NOT IN (?, ?, ?) AND EXISTS (SELECT 1 FROM deliveries d INDEXED BY ix_deliveries_report"
+        " WHERE d.report_id = r.id AND d.purpose = ? AND d.state = ?)",
+        (ReportStatus.REJECTED.value, ReportStatus.MERGED.value, ReportStatus.CANCELLED.value, str(FORWARD),
+         DELIVERED)),
+    "confirmed": ("r.status = ?", (ReportStatus.CONFIRMED.value,)),
+    "received": ("r.status NOT IN (?, ?)", (ReportStatus.CANCELLED.value, ReportStatus.COLLECTING.value)),
+}
 
 
 class ExportStore:
@@ -28,37 +47,44 @@ class ExportStore:
         self.database = database
         self.page_size = page_size
 
-    async def confirmed_since(self, since: datetime, country: str | None = None, *,
-                              until: datetime | None = None) -> AsyncIterator[ExportedReport]:
-        """Reports confirmed at or after ``since`` (and before ``until``), of one country or of all,
-        country by country and in order of decision, read a page at a time (100k reports are
-        never in memory at once)."""
-        countries = [country] if country else await self._decided_countries()
+    async def reports_since(self, since: datetime, country: str | None = None, *,
+                            until: datetime | None = None,
+                            status: ExportStatus = "forwarded") -> AsyncIterator[ExportedReport]:
+        """The reports in ``status`` received at or after ``since`` (and before ``until``), of one
+        country or of all, country by country and in order of reception, read a page at a time
+        (100k reports are never in memory at once)."""
+        _condition(status)  # an unknown status fails here, before any country is read
+        countries = [country] if country else await self._countries()
         for code in countries:
-            async for report in self._of_country(code, since, until):
+            async for report in self._of_country(code, since, until, status):
                 yield report
 
-    async def confirmed_between(self, countries: Sequence[str], start: datetime,
-                                end: datetime) -> list[ExportedReport]:
-        """A week's confirmed reports of some countries (the weekly summary's CSV): decided in
+    async def reports_between(self, countries: Sequence[str], start: datetime, end: datetime,
+                              status: ExportStatus = "forwarded") -> list[ExportedReport]:
+        """A week's reports in ``status`` of some countries (the weekly summary's CSV): received in
         [start, end). The CSV has no "first reported" column: those look-ups (random reads in the
         indicator index, most of a cold summary's disk reads) are skipped."""
         return [report for country in countries
-                async for report in self._of_country(country, start, end, first_reported=False)]
+                async for report in self._of_country(country, start, end, status, first_reported=False)]
 
-    async def _decided_countries(self) -> list[str]:
+    async def _countries(self) -> list[str]:
+        """The countries having any report: one step of ix_reports_received per country (the next
+        country after the last one), not a scan of every report's entry."""
         rows = await self.database.fetch_all(
-            "SELECT DISTINCT country FROM reports INDEXED BY ix_reports_decided WHERE decided_at IS NOT NULL"
-            " ORDER BY country")
+            "WITH RECURSIVE found(country) AS ("
+            "SELECT MIN(country) FROM reports INDEXED BY ix_reports_received"
+            " UNION ALL SELECT (SELECT MIN(r.country) FROM reports r INDEXED BY ix_reports_received"
+            " WHERE r.country > found.country) FROM found WHERE found.country IS NOT NULL)"
+            " SELECT country FROM found WHERE country IS NOT NULL ORDER BY country")
         return [row["country"] for row in rows]
 
-    async def _of_country(self, country: str, since: datetime, until: datetime | None, *,
+    async def _of_country(self, country: str, since: datetime, until: datetime | None, status: ExportStatus, *,
                           first_reported: bool = True) -> AsyncIterator[ExportedReport]:
-        # Keyset pages by (decided_at, id): a page starts where the last one ended, so each is one
-        # range of ix_reports_decided however far the export has gone (OFFSET would rescan).
+        # Keyset pages by (created_at, id): a page starts where the last one ended, so each is one
+        # range of ix_reports_received however far the export has gone (OFFSET would rescan).
         cursor: tuple[str, int] = (to_text(since), 0)
         while True:
-            rows = await self._page(country, cursor, until)
+            rows = await self._page(country, cursor, until, status)
             if not rows:
                 return
             indicators = await self._indicators([row["id"] for row in rows], first_reported)
@@ -66,20 +92,22 @@ class ExportStore:
                 yield _report(row, indicators.get(row["id"], ()))
             if len(rows) < self.page_size:
                 return
-            cursor = (rows[-1]["decided_at"], rows[-1]["id"])
+            cursor = (rows[-1]["created_at"], rows[-1]["id"])
 
-    async def _page(self, country: str, cursor: tuple[str, int], until: datetime | None) -> Sequence[Row]:
-        before, params = "", [country, ReportStatus.CONFIRMED.value, cursor[0], *cursor]
+    async def _page(self, country: str, cursor: tuple[str, int], until: datetime | None,
+                    status: ExportStatus) -> Sequence[Row]:
+        condition, status_params = _condition(status)
+        before, params = "", [country, cursor[0], *status_params, *cursor]
         if until is not None:
-            before = " AND r.decided_at < ?"
+            before = " AND r.created_at < ?"
             params.append(to_text(until))
-        # The first decided_at bound gives the index range; the row value skips what the previous
-        # page already gave among reports decided at the same instant.
+        # The first created_at bound gives the index range; the row value skips what the previous
+        # page already gave among reports received at the same instant. (PostgreSQL is given the
+        # statement without INDEXED BY: storage.postgres.postgres_sql.)
         return await self.database.fetch_all(
-            f"SELECT {_COLUMNS} FROM reports r INDEXED BY ix_reports_decided"
-            " WHERE r.decided_at IS NOT NULL AND r.country = ? AND r.status = ? AND r.decided_at >= ?"
-            " AND r.keep_on_file = 0"
-            f" AND (r.decided_at, r.id) > (?, ?){before} ORDER BY r.decided_at, r.id LIMIT ?",
+            f"SELECT {_COLUMNS} FROM reports r INDEXED BY ix_reports_received"
+            f" WHERE r.country = ? AND r.created_at >= ? AND {condition} AND r.keep_on_file = 0"
+            f" AND (r.created_at, r.id) > (?, ?){before} ORDER BY r.created_at, r.id LIMIT ?",
             (*params, self.page_size))
 
     async def _indicators(self, report_ids: Sequence[int],
@@ -114,6 +142,13 @@ class ExportStore:
                     " AND report_live = 1 GROUP BY value", (kind, *chunk))
                 first.update(((kind, row["value"]), from_text(row["first_reported"])) for row in rows)
         return first
+
+
+def _condition(status: ExportStatus) -> tuple[str, tuple[str, ...]]:
+    found = _STATUS_CONDITIONS.get(status)
+    if found is None:
+        raise ValueError(f"unknown export status {status!r}: one of {', '.join(_STATUS_CONDITIONS)}")
+    return found
 
 
 def _marks(values: Sequence[object]) -> str:

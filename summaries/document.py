@@ -1,6 +1,7 @@
 """The printable weekly summary: an A4 PDF in the reader's language, made with fpdf2.
 
-Tables first (what a ministry files and quotes), then the charts already made for Telegram. Text
+Each table (what a ministry files and quotes) is followed by its chart, the one already made for
+Telegram, on the same page when it fits there at a readable width. Text
 goes through HarfBuzz (``set_text_shaping``) so that Thai, Khmer, Lao and Burmese marks sit where
 they belong; every script has its own font, tried in turn for each character (summaries.fonts).
 Values citizens reported (links, numbers, accounts) are printed defanged, never clickable.
@@ -62,11 +63,12 @@ class _Document(SummaryPDF):
         self.set_lang(language)
 
     def header(self) -> None:
+        # multi_cell: a heading longer than the page (Burmese, Tamil) wraps instead of running off it.
         self.set_font(PDF_FONT, "B", 12)
-        self.cell(0, 6, self._heading, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 6, self._heading, new_x="LMARGIN", new_y="NEXT")
         self.set_font(PDF_FONT, "", 9)
         self.set_text_color(*GREY)
-        self.cell(0, 5, self._subheading, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5, self._subheading, new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0)
         self.set_draw_color(*RULE)
         self.line(self.l_margin, self.get_y() + 1.5, self.w - self.r_margin, self.get_y() + 1.5)
@@ -98,7 +100,8 @@ def _section(pdf: _Document, title: str) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font(PDF_FONT, "B", SECTION_PT)
-    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
     pdf.set_font(PDF_FONT, "", TABLE_PT)
 
 
@@ -172,23 +175,37 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _charts(pdf: _Document, charts: Sequence[Chart]) -> None:
-    """Each chart across the page, as many on a page as fit."""
-    if not charts:
+# Charts are drawn for phones (1200 px wide); on paper this share of the text width is enough to
+# read them, and narrower still (down to the smaller share) they may stay beside their table.
+CHART_WIDTH, CHART_MIN_WIDTH = 0.8, 0.55
+
+
+def _chart(pdf: _Document, charts: dict[str, Chart], name: str) -> None:
+    """The chart ``name`` (if it was drawn) under what was just written: on this page if it fits
+    there at a readable width, else at the top of the next."""
+    chart = charts.pop(name, None)
+    if chart is None:
         return
-    pdf.add_page()
-    room = pdf.page_break_trigger - pdf.get_y()  # below the running header of a fresh page
-    for chart in charts:
-        width_px, height_px = _png_size(chart.png)
-        width = pdf.epw
-        height = width * height_px / width_px
+    width_px, height_px = _png_size(chart.png)
+    width = pdf.epw * CHART_WIDTH
+    height = width * height_px / width_px
+    room = pdf.page_break_trigger - pdf.get_y() - 2
+    if height > room and room / height * width >= pdf.epw * CHART_MIN_WIDTH:
+        width, height = width * room / height, room  # narrowed to stay beside its table
+    elif height > room:
+        pdf.add_page()
+        room = pdf.page_break_trigger - pdf.get_y() - 2
         if height > room:  # a very tall chart is narrowed to fit one page
             width, height = width * room / height, room
-        if pdf.get_y() + height > pdf.page_break_trigger:
-            pdf.add_page()
-        pdf.image(io.BytesIO(chart.png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height,
-                  alt_text=chart.title)
-        pdf.ln(6)
+    pdf.image(io.BytesIO(chart.png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height,
+              alt_text=chart.title)
+    pdf.ln(4)
+
+
+def _rest(pdf: _Document, charts: dict[str, Chart]) -> None:
+    """Charts no section placed (none today: a new chart still gets printed)."""
+    for name in list(charts):
+        _chart(pdf, charts, name)
 
 
 def _finish(pdf: _Document, made_at: datetime, gettext: Gettext) -> bytes:
@@ -259,7 +276,7 @@ def _indicators(pdf: _Document, summary: CountrySummary, locale: Locale, gettext
 def country_pdf(summary: CountrySummary, charts: Sequence[Chart], language: str,
                 gettext: Callable[[str], str]) -> bytes:
     """One country's week: key figures, what was reported and where, money lost, decisions, repeated
-    indicators and new clusters, then ``charts``."""
+    indicators and new clusters, each of ``charts`` under its table."""
     _ = gettext
     locale = babel_locale(language)
     country = country_name(summary.country, language)
@@ -270,20 +287,25 @@ def country_pdf(summary: CountrySummary, charts: Sequence[Chart], language: str,
     pdf = _Document(heading, subheading, language)
     pdf.add_page()
 
+    drawn = {chart.name: chart for chart in charts}
     _key_figures(pdf, [
         (_("Reports received this week"), number(summary.received, locale)),
         (_("Last week"), number(summary.received_last_week, locale)),
         (_("Change"), change(summary.received, summary.received_last_week, locale)),
     ])
+    _chart(pdf, drawn, "received-by-day.png")
     _counts(pdf, _("Categories"), summary.categories, lambda key: category_label(key, gettext), locale, gettext)
+    _chart(pdf, drawn, "categories.png")
     _counts(pdf, _("Types of scam"), summary.scam_types, lambda key: scam_type_label(key, gettext), locale, gettext)
+    _chart(pdf, drawn, "scam-types.png")
     _counts(pdf, _("Platforms"), summary.platforms, lambda key: platform_label(key, gettext), locale, gettext)
+    _chart(pdf, drawn, "platforms.png")
     _counts(pdf, _("Languages of the reports"), summary.languages,
             lambda key: language_label(key, language, gettext), locale, gettext)
     _money_table(pdf, summary.money, locale, gettext)
     _decisions(pdf, summary, locale, gettext)
     _indicators(pdf, summary, locale, gettext)
-    _charts(pdf, charts)
+    _rest(pdf, drawn)
     return _finish(pdf, summary.made_at, gettext)
 
 
@@ -377,7 +399,8 @@ def _regional_indicators(pdf: _Document, summary: RegionalSummary, language: str
 
 def regional_pdf(summary: RegionalSummary, charts: Sequence[Chart], language: str,
                  gettext: Callable[[str], str]) -> bytes:
-    """All countries' week side by side (each over its own local week), then ``charts``."""
+    """All countries' week side by side (each over its own local week), each of ``charts`` under its
+    table."""
     _ = gettext
     locale = babel_locale(language)
     heading = _("Weekly summary of reports: all countries")
@@ -392,10 +415,14 @@ def regional_pdf(summary: RegionalSummary, charts: Sequence[Chart], language: st
         (_("Last week"), number(summary.received_last_week, locale)),
         (_("Change"), change(summary.received, summary.received_last_week, locale)),
     ])
+    drawn = {chart.name: chart for chart in charts}
     _regional_overview(pdf, summary, countries, language, locale, gettext)
+    _chart(pdf, drawn, "received-by-country.png")
     _regional_decisions(pdf, countries, language, locale, gettext)
+    _chart(pdf, drawn, "decisions-by-country.png")
     _regional_categories(pdf, countries, language, locale, gettext)
+    _chart(pdf, drawn, "categories-by-country.png")
     _regional_money(pdf, countries, language, locale, gettext)
     _regional_indicators(pdf, summary, language, locale, gettext)
-    _charts(pdf, charts)
+    _rest(pdf, drawn)
     return _finish(pdf, summary.made_at, gettext)

@@ -1,5 +1,6 @@
 """Everything a summary's recipient gets, made in one go: the message, the charts, the printable
-PDF and the CSV of the confirmed reports (the same CSV as ``harmline export``)."""
+PDF and the CSV of the reports received that week and forwarded to a national contact (the same
+CSV as ``harmline export``'s default)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,12 @@ class SummaryFiles:
 
     @property
     def csv_name(self) -> str:
-        return self.name + "-confirmed.csv"
+        return self.name + "-reports.csv"
 
 
-def make_files(summary: CountrySummary | RegionalSummary, confirmed: Sequence[ExportedReport], language: str,
+def make_files(summary: CountrySummary | RegionalSummary, reports: Sequence[ExportedReport], language: str,
                gettext: Gettext) -> SummaryFiles:
+    """``reports``: the week's reports for the CSV (ExportRepository.reports_between)."""
     if isinstance(summary, RegionalSummary):
         scope, charts = REGIONAL, regional_charts(summary, language, gettext)
         message, pdf = regional_message(summary, language, gettext), regional_pdf(summary, charts, language, gettext)
@@ -44,7 +46,7 @@ def make_files(summary: CountrySummary | RegionalSummary, confirmed: Sequence[Ex
         scope, charts = summary.country, country_charts(summary, language, gettext)
         message, pdf = country_message(summary, language, gettext), country_pdf(summary, charts, language, gettext)
     return SummaryFiles(name=f"harmline-{scope}-{summary.week.label}", message=message, charts=charts, pdf=pdf,
-                        csv=csv_bytes(confirmed))
+                        csv=csv_bytes(reports))
 
 
 def write_files(files: SummaryFiles, folder: Path) -> list[Path]:

@@ -104,7 +104,7 @@ def country_message(summary: CountrySummary, language: str, _: Gettext) -> str:
                              count=number(cluster.reports, locale), what=what,
                              day=day(cluster.first_seen, zone, locale))))
         parts.append("\n".join(lines))
-    return _fit(parts, _("Charts, the PDF report and the CSV of confirmed reports follow."))
+    return _fit(parts, _("Charts, the PDF report and the CSV of the week's forwarded reports follow."))
 
 
 def regional_message(summary: RegionalSummary, language: str, _: Gettext) -> str:
@@ -120,7 +120,7 @@ def regional_message(summary: RegionalSummary, language: str, _: Gettext) -> str
                          confirmed=number(country.decisions.confirmed, locale),
                          pending=number(country.decisions.pending, locale))))
     parts.append("\n".join(lines))
-    return _fit(parts, _("Charts, the PDF report and the CSV of confirmed reports follow."))
+    return _fit(parts, _("Charts, the PDF report and the CSV of the week's forwarded reports follow."))
 
 
 def _fit(parts: list[str], closing: str) -> str:

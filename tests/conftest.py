@@ -36,7 +36,8 @@ def postgres_databases(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 # to the SQLite leg, which keeps the two legs side by side well under CI's time.
 NO_DATABASE = {"test_ocr", "test_learned_classifier", "test_language_eval", "test_cues", "test_language",
                "test_indicators", "test_money", "test_purpose", "test_fuzz_callback_data", "test_catalogues",
-               "test_analyze", "test_botapi_server", "test_ordering"}
+               "test_analyze", "test_botapi_server", "test_ordering", "test_summary_layout", "test_summary_wording",
+               "test_summary_files"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

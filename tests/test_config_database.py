@@ -92,7 +92,7 @@ def test_reading_commands_read_an_existing_database(tmp_path: Path) -> None:
     result = harmline("export", "--config", str(config), "--format", "jsonl", "--since", "2026-11-01",
                       "--out", "out.jsonl", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "exported 0 confirmed report(s)" in result.stdout
+    assert "exported 0 forwarded report(s) received since 2026-11-01" in result.stdout
 
 
 def test_check_config_names_a_database_folder_that_does_not_exist(tmp_path: Path) -> None:

@@ -103,6 +103,7 @@ async def test_a_moderator_confirms_the_contact_receives_it_and_a_late_tap_is_re
     decided = await local.server.wait_for(lambda m: m.chat_id == card.chat_id and m.message_id == card.message_id
                                           and not m.button_data())
     assert "Confirmed by Mod Aziz" in decided.plain_text and "Status: confirmed" in decided.plain_text
+    assert f"✅ Report {reference}" in decided.plain_text and "New report" not in decided.plain_text
     # The citizen hears once it reached the contact, in one message.
     notice = await notice_to(local, citizen, ack.message_id, "checked by our team and forwarded")
     assert notice.plain_text == (f"Report {reference} was checked by our team and forwarded to National Scam "

@@ -41,11 +41,20 @@ def _files(local: LocalDeployment, messages: list[SentMessage]) -> dict[str, byt
     return {file.file_name or "": file.data for file in stored}
 
 
+# What review = "none" did with the known reports: each one the citizen did not withdraw went to
+# its country's contact at once.
+FORWARDS = sum(row.status != "cancelled" for row in DATA)
+
+
 async def _database_with_data(folder: Path) -> str:
     path = str(folder / "harmline.db")
     database = make_database(path)
     await database.open()
     await insert_rows(database, DATA)
+    await database.run(lambda tx: tx.execute(
+        "INSERT INTO deliveries (report_id, contact_name, channel, target, language, state, attempts,"
+        " next_attempt_at, created_at, delivered_at, purpose) SELECT id, 'Contact', 'telegram', '-100999', 'en',"
+        " 'delivered', 1, created_at, created_at, created_at, 'forward' FROM reports WHERE status <> 'cancelled'"))
     await database.close()
     return path
 
@@ -78,9 +87,11 @@ async def test_a_summary_missed_while_down_is_sent_once_when_the_bot_is_back(tmp
         files = _files(local, await _summary_messages(local, TH_CHAT, 1 + len(charts) + 2))
         pdf = files["harmline-TH-2026-W47.pdf"]
         assert pdf.startswith(b"%PDF")
-        rows = list(csv.DictReader(io.StringIO(files["harmline-TH-2026-W47-confirmed.csv"].decode("utf-8-sig"))))
-        # Confirmed during the week in Thailand: three of the week's reports and one of last week's.
-        assert len(rows) == 4 and all(row["country"] == "TH" for row in rows)
+        rows = list(csv.DictReader(io.StringIO(files["harmline-TH-2026-W47-reports.csv"].decode("utf-8-sig"))))
+        # Received during the week in Thailand and forwarded, confirmed or not: all but the one
+        # found harmless, the merged one and the withdrawn one (none of last week's).
+        assert len(rows) == 6 and all(row["country"] == "TH" for row in rows)
+        assert sum(row["decided_at"] == "" for row in rows) == 3
 
         # Malaysia's contact gets Malaysia's summary and the regional one, in English.
         english = await _summary_messages(local, CONTACT_CHAT_ID, 2 * (1 + len(charts) + 1))
@@ -97,7 +108,7 @@ async def test_a_summary_missed_while_down_is_sent_once_when_the_bot_is_back(tmp
         await local.server.wait_idle()
         assert [m for m in local.server.sent[sent:] if m.chat_id in (TH_CHAT, CONTACT_CHAT_ID)] == []
         states = await local.services.outbox.counts()
-        assert states == {"delivered": 3}
+        assert states == {"delivered": FORWARDS + 3}  # the reports' forwards, and the three summaries
 
 
 async def test_admins_ask_for_a_summary_and_moderators_are_refused(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Exports of confirmed reports: what the store selects (and never selects), and the CSV, JSON Lines
-and STIX 2.1 written from it."""
+"""Exports of reports as they leave harmline: which the store selects by status (by default those
+forwarded to a contact, confirmed or not) and never selects, the CSV, JSON Lines and STIX 2.1 written
+from them, and ``harmline export``."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -18,18 +20,24 @@ import pytest
 import stix2
 from stix2validator import ValidationOptions, print_results, validate_string
 
-from harmline.exports import FORMATS, TLP_LEVELS, write_export
+from harmline.cli import main
+from harmline.exports import EXPORT_STATUSES, FORMATS, TLP_LEVELS, write_export
 from harmline.exports.csv_export import csv_bytes
 from harmline.exports.jsonl import write_jsonl
 from harmline.exports.record import ExportedIndicator, ExportedReport
 from harmline.exports.stix import TLP, write_stix
 from harmline.reports.model import Category, IncomingMessage, Indicator, Origin, Platform, Report, ReportStatus
 from harmline.reports.money import Money
+from harmline.reports.purpose import CARD, FORWARD, Purpose
+from harmline.repositories.exports import ExportStatus
+from harmline.repositories.outbox import DELIVERED, FAILED, PENDING
+from harmline.routing import Recipient
 from harmline.storage import ReportStore
 from harmline.storage.exports import ExportStore
 from harmline.storage.moderation import ModerationStore
+from harmline.storage.outbox import Outbox
 from harmline.storage.units import SQLDatabase
-from tests.backends import make_database
+from tests.backends import make_database, storage_toml
 
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 GENERATED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -51,6 +59,7 @@ CRYPTO = Indicator("crypto_wallet", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 HANDLE = Indicator("social_handle", "@thai_agent", "telegram")
 EVERY_KIND = [PHONE, URL_WITH_QUOTE, EMAIL, BANK, EWALLET, CRYPTO, HANDLE]
 ONLY_IN_EXCLUDED = Indicator("phone", "+66800000001")
+_HARMLINE_IDENTITY = "identity--f90a67ba-ad24-4713-961d-78e3a41a26ab"  # the author of the extensions
 
 
 @dataclass
@@ -62,17 +71,24 @@ class Fixture:
 _numbers = count(1)
 
 
+# A forward to the national contact that went out: what review = "none" does at once, and
+# review = "before_forward" once a moderator confirms.
+FORWARDED = ((FORWARD, DELIVERED),)
+
+
 async def add_report(database: SQLDatabase, reference: str, *, status: ReportStatus, created: datetime,
                      decided: datetime | None = None, indicators: Sequence[Indicator] = (), country: str = "TH",
-                     money_lost: bool | None = None, loss_amount: str | None = None) -> None:
-    """A report as the intake and a moderator leave it, from the reporter with the distinctive ids."""
-    reports, moderation = ReportStore(database), ModerationStore(database)
+                     money_lost: bool | None = None, loss_amount: str | None = None,
+                     deliveries: Sequence[tuple[Purpose, str]] = (), keep_on_file: bool = False) -> None:
+    """A report as the intake, a moderator and the outbox leave it, from the reporter with the
+    distinctive ids. ``deliveries``: what was queued for it and in which state, each to its own chat."""
+    reports, moderation, outbox = ReportStore(database), ModerationStore(database), Outbox(database)
     report = Report(
         id=0, reference=reference, country=country, status=status, reply_language="th", detected_language="th",
         language_confidence=0.9, category=Category.SCAM, category_reason="keywords", platform=Platform.FACEBOOK,
         money_lost=money_lost, loss_amount=loss_amount, followup_step=None, followup_message_id=None,
         created_at=created, last_message_at=created, followup_deadline=created, completed_at=created,
-        scam_type="phishing",
+        scam_type="phishing", keep_on_file=keep_on_file,
     )
     message = IncomingMessage(update_id=next(_numbers), user_id=USER_ID, chat_id=CHAT_ID, message_id=next(_numbers),
                               text=CITIZEN_TEXT, received_at=created, origin=Origin("user", ORIGIN_NAME, created))
@@ -83,6 +99,11 @@ async def add_report(database: SQLDatabase, reference: str, *, status: ReportSta
         reports.add_message(tx, report_id, message, indicators)
         if decided is not None:
             moderation.record_decision(tx, report_id, decided_at=decided, decided_by=MODERATOR, seconds=60)
+        for number, (purpose, state) in enumerate(deliveries):
+            target = str(-1001000000000 - number)
+            outbox.enqueue(tx, report_id, [Recipient("Contact", "telegram", target, "th")], created, created, purpose)
+            tx.execute("UPDATE deliveries SET state = ? WHERE report_id = ? AND target = ? AND purpose = ?",
+                       (state, report_id, target, str(purpose)))
 
     await database.run(work)
 
@@ -103,32 +124,42 @@ async def fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
     await add_report(database, "TH-REJECTED1", status=ReportStatus.REJECTED, created=SINCE - 20 * day,
                      decided=SINCE - 19 * day, indicators=[PHONE, ONLY_IN_EXCLUDED])
     await add_report(database, "TH-EARLIER1", status=confirmed, created=SINCE - 10 * day, decided=SINCE - 9 * day,
-                     indicators=[PHONE])
+                     indicators=[PHONE], deliveries=FORWARDED)
     await add_report(database, "TH-EVERYKND", status=confirmed, created=SINCE + day, decided=SINCE + 2 * day,
-                     indicators=EVERY_KIND, money_lost=True, loss_amount=LOSS_TYPED)
+                     indicators=EVERY_KIND, money_lost=True, loss_amount=LOSS_TYPED, deliveries=FORWARDED)
     await add_report(database, "TH-SAMEPHON", status=confirmed, created=SINCE + 2 * day, decided=SINCE + 3 * day,
-                     indicators=[PHONE, Indicator("url", "https://other.example/a")], money_lost=False)
-    # Decided at the same instant: a page boundary between them must lose neither.
+                     indicators=[PHONE, Indicator("url", "https://other.example/a")], money_lost=False,
+                     deliveries=FORWARDED)
+    # Received at the same instant: a page boundary between them must lose neither.
     await add_report(database, "TH-SAMETIME", status=confirmed, created=SINCE + 2 * day, decided=SINCE + 3 * day,
-                     indicators=[HANDLE])
-    await add_report(database, "TH-NOINDICA", status=confirmed, created=SINCE + 3 * day, decided=SINCE + 4 * day)
+                     indicators=[HANDLE], deliveries=FORWARDED)
+    await add_report(database, "TH-NOINDICA", status=confirmed, created=SINCE + 3 * day, decided=SINCE + 4 * day,
+                     deliveries=FORWARDED)
+    # Forwarded, then found harmless: it no longer leaves.
     await add_report(database, "TH-REJECTED", status=ReportStatus.REJECTED, created=SINCE + day,
-                     decided=SINCE + 2 * day, indicators=[ONLY_IN_EXCLUDED])
+                     decided=SINCE + 2 * day, indicators=[ONLY_IN_EXCLUDED], deliveries=FORWARDED)
+    # Waiting for a moderator (review = "before_forward"): nothing went out.
     await add_report(database, "TH-PENDING1", status=ReportStatus.NEW, created=SINCE + day,
                      indicators=[ONLY_IN_EXCLUDED])
     await add_report(database, "MY-CONFIRMD", status=confirmed, created=SINCE + day, decided=SINCE + 2 * day,
-                     indicators=[Indicator("phone", "+60123456789")], country="MY")
+                     indicators=[Indicator("phone", "+60123456789")], country="MY", deliveries=FORWARDED)
     yield Fixture(database, ExportStore(database, page_size=2))
     await database.close()
 
 
-async def exported(store: ExportStore, country: str | None = "TH") -> list[ExportedReport]:
-    return [report async for report in store.confirmed_since(SINCE, country)]
+async def exported(store: ExportStore, country: str | None = "TH", *, since: datetime = SINCE,
+                   status: ExportStatus = "forwarded") -> list[ExportedReport]:
+    return [report async for report in store.reports_since(since, country, status=status)]
 
 
-def stix_text(records: Sequence[ExportedReport], *, tlp: str = "amber") -> str:
+async def references(store: ExportStore, country: str | None = "TH", *, since: datetime = SINCE,
+                     status: ExportStatus = "forwarded") -> list[str]:
+    return [report.reference for report in await exported(store, country, since=since, status=status)]
+
+
+def stix_text(records: Sequence[ExportedReport], *, tlp: str = "amber", status: ExportStatus = "forwarded") -> str:
     handle = io.StringIO()
-    write_stix(records, handle, producer="Thailand test", tlp=tlp, generated_at=GENERATED)
+    write_stix(records, handle, producer="Thailand test", tlp=tlp, status=status, generated_at=GENERATED)
     return handle.getvalue()
 
 
@@ -141,11 +172,11 @@ def jsonl_text(records: Sequence[ExportedReport]) -> str:
 # --- the store ---------------------------------------------------------------------------------
 
 
-async def test_only_reports_confirmed_since_the_date_in_the_country_in_decision_order(fixture: Fixture) -> None:
-    records = await exported(fixture.store)
-    assert [r.reference for r in records] == ["TH-EVERYKND", "TH-SAMEPHON", "TH-SAMETIME", "TH-NOINDICA"]
-    everything = await exported(fixture.store, None)
-    assert [r.reference for r in everything] == ["MY-CONFIRMD", *(r.reference for r in records)]
+async def test_only_reports_forwarded_and_received_since_the_date_in_the_country_in_order_of_reception(
+        fixture: Fixture) -> None:
+    records = await references(fixture.store)
+    assert records == ["TH-EVERYKND", "TH-SAMEPHON", "TH-SAMETIME", "TH-NOINDICA"]
+    assert await references(fixture.store, None) == ["MY-CONFIRMD", *records]
 
 
 async def test_a_report_carries_its_fields_indicators_and_parsed_loss(fixture: Fixture) -> None:
@@ -162,9 +193,87 @@ async def test_a_report_carries_its_fields_indicators_and_parsed_loss(fixture: F
     assert phone.first_reported == SINCE - timedelta(days=10)
 
 
-async def test_a_weeks_reports_for_the_summary_end_before_the_end(fixture: Fixture) -> None:
-    week = await fixture.store.confirmed_between(["TH", "MY"], SINCE, SINCE + timedelta(days=3))
-    assert [r.reference for r in week] == ["TH-EVERYKND", "MY-CONFIRMD"]
+async def test_a_weeks_reports_for_the_summary_are_those_received_that_week(fixture: Fixture) -> None:
+    week = await fixture.store.reports_between(["TH", "MY"], SINCE, SINCE + timedelta(days=3))
+    # Received in the week, whenever decided (TH-SAMEPHON and TH-SAMETIME at its end); TH-NOINDICA
+    # is received at the end, which belongs to the next week.
+    assert [r.reference for r in week] == ["TH-EVERYKND", "TH-SAMEPHON", "TH-SAMETIME", "MY-CONFIRMD"]
+    assert week[0].indicators[0].first_reported is None  # the CSV has no "first reported" column
+    confirmed = await fixture.store.reports_between(["TH"], SINCE, SINCE + timedelta(days=2), "confirmed")
+    assert [r.reference for r in confirmed] == ["TH-EVERYKND"]
+
+
+async def review_none(database: SQLDatabase) -> None:
+    """Vietnam's reports with review = "none": forwarded at once, and few ever decided."""
+    day, new = timedelta(days=1), ReportStatus.NEW
+
+    async def vn(reference: str, status: ReportStatus, received: float, **more: Any) -> None:
+        await add_report(database, reference, status=status, created=SINCE + received * day, country="VN",
+                         indicators=[Indicator("phone", "+84912345678")], **more)
+
+    # Received before the date, forwarded and confirmed after it: --since is about reception.
+    await vn("VN-BEFORE01", ReportStatus.CONFIRMED, -1, decided=SINCE + day, deliveries=FORWARDED)
+    await vn("VN-NEWFWD01", new, 1, deliveries=FORWARDED)
+    # Confirmed after the next ones were received: the order is still that of reception.
+    await vn("VN-CONFIRM1", ReportStatus.CONFIRMED, 2, decided=SINCE + 9 * day, deliveries=FORWARDED)
+    # Delivered to one contact, failed for the other: forwarded, and exported once.
+    await vn("VN-INREVIEW", ReportStatus.IN_REVIEW, 3, deliveries=[(FORWARD, DELIVERED), (FORWARD, FAILED)])
+    await vn("VN-ASKED001", ReportStatus.NEEDS_INFO, 3.5, deliveries=FORWARDED)
+    await vn("VN-PENDING1", new, 4, deliveries=[(FORWARD, PENDING)])  # the contact's chat is flooded
+    await vn("VN-FAILED01", new, 4.5, deliveries=[(FORWARD, FAILED)])
+    # The moderators got the card; the forward did not go out yet.
+    await vn("VN-CARDONLY", new, 5, deliveries=[(CARD, DELIVERED), (FORWARD, PENDING)])
+    # Confirmed under review = "before_forward", the forward still queued.
+    await vn("VN-CONFWAIT", ReportStatus.CONFIRMED, 5.5, decided=SINCE + 6 * day, deliveries=[(FORWARD, PENDING)])
+    await vn("VN-REJECTED", ReportStatus.REJECTED, 6, decided=SINCE + 7 * day, deliveries=FORWARDED)
+    await vn("VN-MERGED01", ReportStatus.MERGED, 6.5, decided=SINCE + 7 * day, deliveries=FORWARDED)
+    await vn("VN-CANCELED", ReportStatus.CANCELLED, 7)
+    await vn("VN-WRITING1", ReportStatus.COLLECTING, 7.5)
+    # The citizen asked that these not leave harmline, whatever else is true of them.
+    await vn("VN-KEPT0001", new, 8, keep_on_file=True)
+    await vn("VN-KEPTCONF", ReportStatus.CONFIRMED, 8.5, decided=SINCE + 9 * day, keep_on_file=True,
+             deliveries=FORWARDED)
+
+
+async def test_with_review_none_every_forwarded_report_is_exported_confirmed_or_not(fixture: Fixture) -> None:
+    await review_none(fixture.database)
+    assert await references(fixture.store, "VN") == ["VN-NEWFWD01", "VN-CONFIRM1", "VN-INREVIEW", "VN-ASKED001"]
+    # The country is found without being named.
+    everything = await references(fixture.store, None)
+    assert everything[:2] == ["MY-CONFIRMD", "TH-EVERYKND"] and everything[-4:] == [
+        "VN-NEWFWD01", "VN-CONFIRM1", "VN-INREVIEW", "VN-ASKED001"]
+
+
+async def test_a_report_whose_forward_is_pending_or_failed_is_not_forwarded(fixture: Fixture) -> None:
+    await review_none(fixture.database)
+    forwarded = set(await references(fixture.store, "VN"))
+    assert not forwarded & {"VN-PENDING1", "VN-FAILED01", "VN-CARDONLY", "VN-CONFWAIT"}
+
+
+async def test_status_confirmed_gives_only_confirmed_reports(fixture: Fixture) -> None:
+    await review_none(fixture.database)
+    assert await references(fixture.store, "VN", status="confirmed") == ["VN-CONFIRM1", "VN-CONFWAIT"]
+    assert await references(fixture.store, status="confirmed") == [
+        "TH-EVERYKND", "TH-SAMEPHON", "TH-SAMETIME", "TH-NOINDICA"]
+
+
+async def test_status_received_gives_all_but_withdrawn_and_unfinished_reports(fixture: Fixture) -> None:
+    await review_none(fixture.database)
+    assert await references(fixture.store, "VN", status="received") == [
+        "VN-NEWFWD01", "VN-CONFIRM1", "VN-INREVIEW", "VN-ASKED001", "VN-PENDING1", "VN-FAILED01", "VN-CARDONLY",
+        "VN-CONFWAIT", "VN-REJECTED", "VN-MERGED01"]
+    # Before the date too, when asked for.
+    earlier = await references(fixture.store, "VN", since=SINCE - timedelta(days=2), status="received")
+    assert earlier[0] == "VN-BEFORE01"
+
+
+@pytest.mark.parametrize("status", EXPORT_STATUSES)
+async def test_a_report_kept_on_file_is_never_exported(fixture: Fixture, status: ExportStatus) -> None:
+    await review_none(fixture.database)
+    exported_ = await references(fixture.store, None, since=SINCE - timedelta(days=30), status=status)
+    assert exported_ and not {"VN-KEPT0001", "VN-KEPTCONF"} & set(exported_)
+    week = await fixture.store.reports_between(["VN"], SINCE, SINCE + timedelta(days=9), status)
+    assert not {"VN-KEPT0001", "VN-KEPTCONF"} & {r.reference for r in week}
 
 
 async def test_the_store_never_reads_reporter_columns(fixture: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,7 +298,7 @@ async def test_the_store_never_reads_reporter_columns(fixture: Fixture, monkeypa
 async def test_no_output_contains_anything_of_the_reporter(fixture: Fixture) -> None:
     for format in FORMATS:
         output = io.BytesIO()
-        assert await write_export(format, fixture.store.confirmed_since(SINCE, None), output,
+        assert await write_export(format, fixture.store.reports_since(SINCE, None), output,
                                   producer="Thailand test") == 5
         data = output.getvalue()
         for value in FORBIDDEN:
@@ -279,8 +388,9 @@ def objects_of(bundle: str) -> list[dict[str, Any]]:
     return objects
 
 
-async def test_stix_bundle_validates_and_parses(fixture: Fixture) -> None:
-    bundle = stix_text(await exported(fixture.store, None))
+@pytest.mark.parametrize("status", EXPORT_STATUSES)
+async def test_stix_bundle_validates_and_parses(fixture: Fixture, status: ExportStatus) -> None:
+    bundle = stix_text(await exported(fixture.store, None, status=status), status=status)
     result = validate_string(bundle, STRICT)
     if not result.is_valid:
         print_results(result)
@@ -320,7 +430,8 @@ async def test_stix_report_and_observed_data_per_report_with_indicators(fixture:
     report = reports["TH-EVERYKND"]
     assert report["published"] == "2026-11-03T00:00:00Z" and report["report_types"] == ["threat-report"]
     assert report["labels"] == ["scam", "phishing"]
-    assert report["description"] == "Confirmed report of scam (phishing) in TH on facebook with a loss of 5000000 THB."
+    assert report["description"] == ("Report of scam (phishing) in TH on facebook with a loss of 5000000 THB,"
+                                     " forwarded by harmline to the national contact point.")
     kinds = [by_id[ref]["type"] for ref in report["object_refs"]]
     assert kinds == ["indicator"] * 7 + ["observed-data"]
     observed = by_id[report["object_refs"][-1]]
@@ -334,6 +445,31 @@ async def test_stix_report_and_observed_data_per_report_with_indicators(fixture:
     assert set(report["object_refs"]) & set(same_phone["object_refs"]) == {
         o["id"] for o in objects if o["type"] == "indicator" and "phone" in o["pattern"]}
     assert sum(o["type"] == "x-harmline-phone-number" for o in objects) == 1
+
+
+async def test_stix_says_moderators_confirmed_only_an_export_of_confirmed_reports(fixture: Fixture) -> None:
+    records = await exported(fixture.store)
+
+    def descriptions(status: ExportStatus) -> dict[str, str]:
+        objects = objects_of(stix_text(records, status=status))
+        return {o.get("name", o["type"]): o["description"] for o in objects
+                if o["type"] in ("report", "indicator", "identity") and o["id"] != _HARMLINE_IDENTITY}
+
+    for status in ("forwarded", "received"):
+        assert not [text for text in descriptions(status).values() if "onfirm" in text], status
+    forwarded = descriptions("forwarded")
+    assert forwarded["phone: +66812345678"] == (
+        "Named in 2 report(s) of scam forwarded by harmline to national contact points in this export.")
+    assert descriptions("received")["TH-EVERYKND"] == (
+        "Report of scam (phishing) in TH on facebook with a loss of 5000000 THB, as received by harmline (not"
+        " necessarily checked by a moderator nor forwarded).")
+    confirmed = descriptions("confirmed")
+    assert confirmed["TH-EVERYKND"] == (
+        "Confirmed report of scam (phishing) in TH on facebook with a loss of 5000000 THB.")
+    assert confirmed["phone: +66812345678"] == (
+        "Named in 2 report(s) of scam confirmed by harmline's moderators in this export.")
+    # The deployment's Identity says the same whatever the export holds (one id, one version).
+    assert confirmed["harmline: Thailand test"] == forwarded["harmline: Thailand test"]
 
 
 @pytest.mark.parametrize("tlp", ["amber", "red", "clear"])
@@ -378,14 +514,14 @@ async def test_write_export_sets_each_formats_encoding_and_leaves_the_handle_ope
     outputs = {}
     for format in FORMATS:
         handle = io.BytesIO()
-        await write_export(format, fixture.store.confirmed_since(SINCE, "TH"), handle, producer="Thailand test")
+        await write_export(format, fixture.store.reports_since(SINCE, "TH"), handle, producer="Thailand test")
         assert not handle.closed
         outputs[format] = handle.getvalue()
     assert outputs["csv"].startswith(b"\xef\xbb\xbf") and b"\r\n" in outputs["csv"]
     assert not outputs["jsonl"].startswith(b"\xef\xbb\xbf") and b"\r\n" not in outputs["jsonl"]
     assert json.loads(outputs["stix"])["type"] == "bundle"
     with pytest.raises(ValueError, match="unknown export format"):
-        await write_export("xml", fixture.store.confirmed_since(SINCE, "TH"), io.BytesIO(), producer="x")
+        await write_export("xml", fixture.store.reports_since(SINCE, "TH"), io.BytesIO(), producer="x")
 
 
 def synthetic(*indicators: ExportedIndicator) -> ExportedReport:
@@ -420,3 +556,45 @@ def test_stix_patterns_escape_and_links_become_uris() -> None:
 def test_a_kind_of_indicator_without_a_stix_observable_stops_the_export() -> None:
     with pytest.raises(ValueError, match="'fax' has no STIX observable"):
         stix_text([synthetic(ExportedIndicator("fax", "+6621234567", None))])
+
+
+# --- harmline export ---------------------------------------------------------------------------------
+
+
+def test_harmline_export_takes_a_status_forwarded_by_default(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    database_path = tmp_path / "harmline.db"
+
+    async def fill() -> None:
+        database = make_database(database_path)
+        await database.open()
+        try:
+            await review_none(database)
+        finally:
+            await database.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "harmline.toml"
+    config.write_text(f'[telegram]\ntoken = "123456:TEST"\n[storage]\n{storage_toml(database_path)}\n'
+                      '[deployment]\ncountries = ["VN"]\n[moderation]\nreview = "none"\n'
+                      '[[contacts]]\ncountry = "VN"\nname = "Cục An toàn thông tin"\ntelegram_chat_id = -100123\n',
+                      encoding="utf-8")
+
+    def export(*status: str) -> tuple[list[str], str]:
+        out = tmp_path / "export.csv"
+        assert main(["export", "--config", str(config), "--format", "csv", "--since", "2026-11-01",
+                     "--out", str(out), *status]) == 0
+        rows = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline=""))
+        return [row["reference"] for row in rows], capsys.readouterr().out
+
+    forwarded, said = export()
+    assert forwarded == ["VN-NEWFWD01", "VN-CONFIRM1", "VN-INREVIEW", "VN-ASKED001"]
+    assert said.strip().splitlines()[-1] == (
+        f"exported 4 forwarded report(s) received since 2026-11-01T00:00:00+00:00 as csv to {tmp_path / 'export.csv'}")
+    confirmed, said = export("--status", "confirmed")
+    assert confirmed == ["VN-CONFIRM1", "VN-CONFWAIT"] and "exported 2 confirmed report(s) received since" in said
+    received, said = export("--status", "received")
+    assert received[:4] == forwarded and len(received) == 10 and "exported 10 received report(s)" in said
+    with pytest.raises(SystemExit):
+        export("--status", "decided")
+    assert "invalid choice: 'decided'" in capsys.readouterr().err

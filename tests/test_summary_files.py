@@ -205,7 +205,7 @@ def test_country_pdf(language: str) -> None:
     pdf = country_pdf_in(language)
 
     assert pdf.startswith(b"%PDF-")
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3  # two pages of tables, one of charts
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3  # tables, each chart under its table where it fits
     text = pdf_text(pdf)
     assert "hxxps://thai-invest-pro[.]example[.]com" in text
     assert "hxxp://bit[.]ly/3xYzAbC" in text
@@ -236,7 +236,7 @@ def test_empty_week_pdf(catalogs: Catalogs) -> None:
 def test_regional_pdf(language: str, catalogs: Catalogs, one_chart: list[Chart]) -> None:
     pdf = regional_pdf(regional_summary(), one_chart, language, catalogs.gettext(language))
 
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 4  # three of tables, one of charts
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3  # three of tables; the chart fits under the last
     text = pdf_text(pdf)
     # The link is among the most repeated in every country: the regional table names it, defanged.
     assert "hxxps://thai-invest-pro[.]example[.]com" in text
