@@ -15,7 +15,7 @@ from datetime import datetime
 from harmline.repositories.inbox import ABANDONED, MAX_REPLAYS, PENDING, Replay, StoredUpdate
 from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.units import SQLDatabase
+from harmline.storage.units import Contention, SQLDatabase
 
 
 class Inbox:
@@ -85,13 +85,17 @@ class Inbox:
                 " WHERE i.state = ? AND (c.chat_id IS NULL OR c.until <= ?)"
                 " GROUP BY i.chat_id ORDER BY MIN(i.update_id) LIMIT ?", (PENDING, moment, limit))]
             # The upsert takes a claim only if it is free or expired: of two processes trying at
-            # once, one changes the row and the other changes nothing.
-            return [chat_id for chat_id in candidates if tx.execute(
+            # once, one changes the row and the other changes nothing. In chat order, so two
+            # processes' claims take the rows in the same order.
+            return [chat_id for chat_id in sorted(candidates) if tx.execute(
                 "INSERT INTO chat_claims (chat_id, worker, until) VALUES (?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET worker = excluded.worker, until = excluded.until"
                 " WHERE chat_claims.until <= ?", (chat_id, worker, to_text(until), moment)) == 1]
 
-        return await self.database.run(work)
+        try:
+            return await self.database.run(work)
+        except Contention:  # another process is claiming the same chats this instant: next round
+            return []
 
     async def pending_in(self, chat_id: int) -> list[StoredUpdate]:
         """The chat's updates still to handle, in order."""

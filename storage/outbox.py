@@ -11,7 +11,7 @@ from harmline.repositories.outbox import CANCELLED, DELIVERED, FAILED, PENDING, 
 from harmline.repositories.unit_of_work import Row, Transaction
 from harmline.routing import Recipient
 from harmline.storage.codec import from_text, to_text
-from harmline.storage.units import SQLDatabase
+from harmline.storage.units import Contention, SQLDatabase
 
 # A delivery nothing was tried for yet: no attempt counted, no message out (a crash or flood
 # control can leave messages sent without a counted attempt), no error (a re-queued delivery
@@ -255,11 +255,14 @@ class Outbox:
     async def take_lane(self, target: str, worker: str, now: datetime, until: datetime) -> bool:
         """Claim (or extend ``worker``'s claim on) the lane of ``target`` until ``until``; False
         while another process's claim is live."""
-        return await self.database.run(lambda tx: tx.execute(
-            "INSERT INTO delivery_lanes (target, worker, until) VALUES (?, ?, ?)"
-            " ON CONFLICT (target) DO UPDATE SET worker = excluded.worker, until = excluded.until"
-            " WHERE delivery_lanes.until <= ? OR delivery_lanes.worker = excluded.worker",
-            (target, worker, to_text(until), to_text(now))) == 1)
+        try:
+            return await self.database.run(lambda tx: tx.execute(
+                "INSERT INTO delivery_lanes (target, worker, until) VALUES (?, ?, ?)"
+                " ON CONFLICT (target) DO UPDATE SET worker = excluded.worker, until = excluded.until"
+                " WHERE delivery_lanes.until <= ? OR delivery_lanes.worker = excluded.worker",
+                (target, worker, to_text(until), to_text(now))) == 1)
+        except Contention:  # another process is taking it this instant: not now
+            return False
 
     async def release_lanes(self, worker: str) -> int:
         """Let go every lane ``worker`` held (it starts again after a crash); how many there were."""

@@ -11,6 +11,7 @@ distinct query. Several bot processes may share one database: migrations take an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +30,7 @@ from psycopg.types.string import StrDumper
 from harmline.repositories.unit_of_work import Transaction
 from harmline.storage.migrations import Migration
 from harmline.storage.postgres_migrations import POSTGRES_MIGRATIONS
-from harmline.storage.units import DatabaseUnavailable, GroupCommit, run_units
+from harmline.storage.units import Contention, DatabaseUnavailable, GroupCommit, run_units
 
 log = logging.getLogger(__name__)
 Work = Callable[["PostgresTransaction"], Any]
@@ -102,6 +103,17 @@ class _Number(Loader):
         return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
+@contextlib.contextmanager
+def _contended() -> Iterator[None]:
+    """A deadlock the server broke by failing this statement becomes :class:`Contention`. Two
+    processes' group-committed batches may take the same rows in different orders (claims on
+    chats and delivery lanes); the other process goes on, this unit is rolled back alone."""
+    try:
+        yield
+    except psycopg.errors.DeadlockDetected as error:
+        raise Contention(str(error).splitlines()[0]) from error
+
+
 class PostgresTransaction:
     """Statements inside one open transaction, on the database's thread."""
 
@@ -110,24 +122,28 @@ class PostgresTransaction:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return the number of rows it changed."""
-        return self._connection.execute(postgres_sql(sql), params).rowcount
+        with _contended():
+            return self._connection.execute(postgres_sql(sql), params).rowcount
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an INSERT; return the new row's id."""
-        row = self._connection.execute(postgres_sql(sql) + " RETURNING id", params).fetchone()
+        with _contended():
+            row = self._connection.execute(postgres_sql(sql) + " RETURNING id", params).fetchone()
         if row is None:
             raise RuntimeError("INSERT gave no row id")
         return int(row[0])
 
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        with self._connection.cursor() as cursor:
+        with _contended(), self._connection.cursor() as cursor:
             cursor.executemany(postgres_sql(sql), rows)
 
     def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._connection.execute(postgres_sql(sql), params).fetchall()
+        with _contended():
+            return self._connection.execute(postgres_sql(sql), params).fetchall()
 
     def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return self._connection.execute(postgres_sql(sql), params).fetchone()
+        with _contended():
+            return self._connection.execute(postgres_sql(sql), params).fetchone()
 
 
 class PostgresDatabase(GroupCommit[PostgresTransaction]):

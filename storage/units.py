@@ -23,13 +23,20 @@ T = TypeVar("T")
 Tx = TypeVar("Tx")
 
 
-# What a database raises when a write or read fails (disk full, I/O, a server gone), either backend.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
-
-
 class DatabaseUnavailable(Exception):
     """The database cannot be opened: a file that does not exist, a server that cannot be
     reached. The message is one line naming the setting (storage.database or storage.url)."""
+
+
+class Contention(Exception):
+    """Another process held what a unit of work wanted, and the server broke the deadlock by
+    failing this unit (PostgreSQL, several processes). The unit was rolled back alone; claiming
+    units answer "not now" and try again on their next round."""
+
+
+# What a database raises when a write or read fails (disk full, I/O, a server gone, a deadlock
+# broken), either backend: not a bug; the update is stored again or retried.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error, Contention)
 
 
 class GroupCommit(ABC, Generic[Tx]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -16,6 +17,7 @@ from harmline.moderation import Roster
 from harmline.reports.classify import KeywordClassifier
 from harmline.reports.language import LayeredLanguageDetector
 from harmline.reports.model import IncomingMessage
+from harmline.repositories import Transaction
 from harmline.services.intake import Intake
 from harmline.settings import Settings
 from harmline.storage import PostgresDatabase, open_store, sqlite_store
@@ -151,3 +153,35 @@ async def test_migrate_db_copies_a_deployment_into_postgresql(tmp_path: Path, ma
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _, errors = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 2 and "already holds reports" in errors.decode()
+
+
+async def test_two_processes_claiming_lanes_in_opposite_orders_do_not_fail_each_other(tmp_path: Path) -> None:
+    """Group commit puts several claims in one transaction; two processes may take the same
+    lanes in opposite orders. The server breaks the deadlock by failing one statement: that
+    claim answers "not now" (the worker tries again on its next round) instead of an error."""
+    url = postgres_url(tmp_path / "lanes.db")
+    first, second = open_store("", url), open_store("", url)
+    await first.database.open()
+    await second.database.open()
+    try:
+        now = datetime(2026, 12, 6, tzinfo=UTC)
+        until = now + timedelta(seconds=20)
+
+        def claim(tx: Transaction, lanes: tuple[str, str], worker: str) -> None:
+            # What two take_lane units of one batch do, with time between them for the other side.
+            for lane in lanes:
+                tx.execute("INSERT INTO delivery_lanes (target, worker, until) VALUES (?, ?, ?)"
+                           " ON CONFLICT (target) DO UPDATE SET worker = excluded.worker, until = excluded.until",
+                           (lane, worker, until.isoformat()))
+                tx.fetch_one("SELECT pg_sleep(0.4)")
+
+        outcomes = await asyncio.gather(
+            first.database.run(lambda tx: claim(tx, ("telegram:-1", "telegram:-2"), "a")),
+            second.database.run(lambda tx: claim(tx, ("telegram:-2", "telegram:-1"), "b")),
+            return_exceptions=True)
+        assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Contention", "NoneType"]
+        # The outbox's own claim reads a broken deadlock as "not now", and works once it is over.
+        assert await second.outbox.take_lane("telegram:-3", "b", now, until) is True
+    finally:
+        await first.database.close()
+        await second.database.close()
