@@ -215,6 +215,40 @@ def command_retention(args: argparse.Namespace) -> int:
         return 2
 
 
+def command_dashboard(args: argparse.Namespace) -> int:
+    """The web dashboard for moderators and ministries, until interrupted (Ctrl-C or SIGTERM)."""
+    import signal
+
+    from harmline.dashboard.server import Dashboard
+
+    settings = _load(args.config, existing_database=True)
+    configure_logging(settings.log_level, settings.telegram.token, settings.log_format)
+
+    async def serve() -> None:
+        store = open_store(settings.database, settings.database_url, create=False)
+        await store.database.open()
+        dashboard = Dashboard(settings, store, Catalogs(), utc_now)
+        stopped = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopped.set)
+        try:
+            await dashboard.start()
+            print(f"dashboard on http://{settings.dashboard.listen}:{settings.dashboard.port}/ (Ctrl-C stops it)",
+                  flush=True)
+            await stopped.wait()
+        finally:
+            await dashboard.stop()
+            await store.database.close()
+
+    try:
+        asyncio.run(serve())
+    except (DatabaseUnavailable, OSError) as error:  # the database, or the port taken
+        print(f"harmline: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def command_migrate_db(args: argparse.Namespace) -> int:
     """Copy a deployment's SQLite database into an empty PostgreSQL database."""
     from harmline.storage.transfer import TransferRefused, copy_to_postgres
@@ -436,6 +470,13 @@ def parser() -> argparse.ArgumentParser:
     retention.add_argument("--config", required=True)
     retention.add_argument("--dry-run", action="store_true", help="only show what would be de-identified or deleted")
     retention.set_defaults(handler=command_retention)
+    dashboard = commands.add_parser(
+        "dashboard", help="the web dashboard: sign in with Telegram; figures, indicators and (moderators) reports",
+        description="Serves [dashboard] listen:port until interrupted. Moderators and admins see their "
+                    "countries' figures and reports; ministry viewers ([[viewers]]) figures and "
+                    "indicators only.")
+    dashboard.add_argument("--config", required=True)
+    dashboard.set_defaults(handler=command_dashboard)
     check = commands.add_parser("check-config", help="validate a configuration file")
     check.add_argument("--config", required=True)
     check.set_defaults(handler=command_check_config)

@@ -20,6 +20,7 @@ from harmline.i18n.languages import LANGUAGES
 from harmline.settings.model import (
     ASEAN_COUNTRIES,
     ContactSettings,
+    DashboardSettings,
     DeliverySettings,
     IntakeSettings,
     ModeratorChatSettings,
@@ -31,6 +32,7 @@ from harmline.settings.model import (
     Settings,
     SummarySettings,
     TelegramSettings,
+    ViewerSettings,
     WebhookServerSettings,
 )
 
@@ -198,6 +200,27 @@ def _moderator(table: _Table, countries: tuple[str, ...]) -> ModeratorSettings:
                                   countries=_scope(table, countries), on_duty=table.get("on_duty", bool, False))
     table.finish()
     return moderator
+
+
+def _viewer(table: _Table, countries: tuple[str, ...]) -> ViewerSettings:
+    viewer = ViewerSettings(telegram_user_id=table.get("telegram_user_id", int), countries=_scope(table, countries))
+    table.finish()
+    return viewer
+
+
+def _dashboard(table: _Table) -> DashboardSettings:
+    defaults = DashboardSettings()
+    port = table.get("port", int, defaults.port)
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{table.key('port')}: {port} is not a TCP port (1-65535)")
+    username = table.get("bot_username", str, None)
+    if username is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", username.removeprefix("@")):
+        raise ConfigError(f"{table.key('bot_username')}: {username!r} is not a Telegram bot username")
+    dashboard = DashboardSettings(port=port, listen=table.text("listen", defaults.listen),
+                                  session_hours=table.positive("session_hours", float, defaults.session_hours),
+                                  bot_username=username.removeprefix("@") if username else None)
+    table.finish()
+    return dashboard
 
 
 def _moderator_chat(table: _Table, countries: tuple[str, ...]) -> ModeratorChatSettings:
@@ -420,6 +443,8 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
     ocr = _ocr(root.table("ocr"))
     operations = _operations(root.table("operations"))
     retention = _retention(root.table("retention"), countries)
+    viewers = tuple(_viewer(t, countries) for t in root.tables("viewers"))
+    dashboard = _dashboard(root.table("dashboard"))
     privacy = root.table("privacy")
     consent = privacy.text("consent", "opt_out")
     if consent not in ("opt_out", "ask", "none"):
@@ -466,6 +491,8 @@ def parse_settings(data: dict[str, Any], *, base_dir: Path | None = None) -> Set
         operations=operations,
         retention=retention,
         consent=consent,  # type: ignore[arg-type]
+        viewers=viewers,
+        dashboard=dashboard,
         log_level=log_level,
         log_format=log_format,
     )

@@ -76,6 +76,29 @@ class ModeratorSettings:
 
 
 @dataclass(frozen=True)
+class ViewerSettings:
+    """A ministry viewer (``[[viewers]]``): the dashboard's figures and indicators of their
+    countries, never a report's text."""
+
+    telegram_user_id: int
+    countries: tuple[str, ...]  # "*" means every served country
+
+    def covers(self, country: str) -> bool:
+        return "*" in self.countries or country in self.countries
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    """The web dashboard (``[dashboard]``), served by ``harmline dashboard`` on this port."""
+
+    port: int = 8080
+    listen: str = "127.0.0.1"
+    session_hours: float = 12.0  # a sign-in lasts this long
+    # The bot's username, for the Telegram Login widget (the domain is set with @BotFather /setdomain).
+    bot_username: str | None = None
+
+
+@dataclass(frozen=True)
 class ModeratorChatSettings:
     """A moderators' group: new-report cards of its countries go there (into a topic per
     country when the group has topics)."""
@@ -203,6 +226,8 @@ class Settings:
     operations: OperationsSettings = field(default_factory=OperationsSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     consent: ConsentMode = "opt_out"
+    viewers: tuple[ViewerSettings, ...] = ()
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
     log_level: str = "INFO"
     log_format: str = "text"  # "text" (one readable line) or "json" (one JSON object per line)
     database_url: str | None = None  # storage.url: a PostgreSQL database instead of the SQLite file

@@ -71,6 +71,10 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
         (lambda d: d.update(retention={"countries": {"MY": {"delete_after": 90}}}),
          "retention.countries.MY.delete_after: unknown key"),
         (lambda d: d.update(retention={"time": "late"}), "retention.time: 'late' is not a time of day"),
+        (lambda d: d.update(dashboard={"port": 0}), "dashboard.port: 0 is not a TCP port"),
+        (lambda d: d.update(dashboard={"bot_username": "not a bot"}), "dashboard.bot_username: 'not a bot' is not"),
+        (lambda d: d.update(viewers=[{"telegram_user_id": 5, "countries": ["TH"]}]),
+         "viewers[0].countries[0]: 'TH' is not in deployment.countries"),
         (lambda d: d.update(privacy={"consent": "maybe"}), "privacy.consent: 'maybe' must be \"opt_out\", \"ask\""),
         (lambda d: d.update(summaries={"time": "9am"}), "summaries.time: '9am' is not a time of day"),
         (lambda d: d.update(summaries={"regional_time_zone": "Asia/Atlantis"}),
@@ -177,6 +181,7 @@ def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) 
     assert settings.delivery.redirect_chat_id == -100999
     assert settings.moderator_chats[0].chat_id == -1001234567890
     assert settings.retention.period("MY").deidentify_after_days == 90
+    assert settings.dashboard.bot_username == "harmline_bot" and settings.viewers[0].countries == ("MY",)
     assert settings.retention.period("MY").delete_after_days == 730
 
 

@@ -1,0 +1,223 @@
+"""The dashboard's web server (aiohttp): sign-in with Telegram, then read-only pages in the
+viewer's language, scoped to their countries and role.
+
+URLs carry no personal data: the widget's fields are POSTed, not put in a redirect's query, and
+reports are addressed by reference. The server writes no access log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import jinja2
+from aiohttp import web
+
+from harmline.dashboard.access import Viewer, viewer_of
+from harmline.dashboard.charts import Bar, bars_svg, columns_svg
+from harmline.dashboard.login import Identity, LoginRefused, Sessions, verify_login
+from harmline.i18n import LANGUAGES, Catalogs
+from harmline.i18n.languages import negotiate
+from harmline.moderation.roles import Roster
+from harmline.reports.indicators import defang
+from harmline.reports.labels import babel_locale, country_name
+from harmline.reports.reference import normalise_reference
+from harmline.repositories import Store
+from harmline.settings.model import TIME_ZONES, Settings
+from harmline.summaries.build import SummaryBuilder
+from harmline.summaries.figures import Count
+from harmline.summaries.week import Week
+from harmline.summaries.wording import (
+    category_label,
+    change,
+    day,
+    indicator_label,
+    language_label,
+    money,
+    number,
+    platform_label,
+    scam_type_label,
+    week_span,
+)
+
+log = logging.getLogger(__name__)
+SESSION_COOKIE, LANGUAGE_COOKIE = "harmline_session", "harmline_lang"
+TREND_WEEKS = 12
+Clock = Callable[[], datetime]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Dashboard:
+    def __init__(self, settings: Settings, store: Store, catalogs: Catalogs, clock: Clock) -> None:
+        self.settings = settings
+        self.store = store
+        self.catalogs = catalogs
+        self.clock = clock
+        self.roster = Roster(settings)
+        self.builder = SummaryBuilder(store.summaries)
+        self.sessions = Sessions(settings.telegram.token, timedelta(hours=settings.dashboard.session_hours))
+        self.templates = jinja2.Environment(loader=jinja2.PackageLoader("harmline.dashboard"),
+                                            autoescape=True, undefined=jinja2.StrictUndefined)
+        self._runner: web.AppRunner | None = None
+
+    # --- serving ---------------------------------------------------------------------------
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[self._headers])
+        app.router.add_get("/", self._home)
+        app.router.add_get("/login", self._login)
+        app.router.add_post("/auth", self._auth)
+        app.router.add_post("/logout", self._logout)
+        app.router.add_get("/overview", self._overview)
+        app.router.add_get("/reports/{reference}", self._report)
+        return app
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.application(), access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.dashboard.listen, self.settings.dashboard.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @web.middleware
+    async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        # Nothing from elsewhere but the Telegram Login widget on the sign-in page.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data: https://t.me https://telegram.org; style-src 'self' "
+            "'unsafe-inline'; script-src 'self' 'unsafe-inline' https://telegram.org; frame-src https://oauth.telegram.org")
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # --- who is asking -----------------------------------------------------------------------
+
+    def _language(self, request: web.Request) -> str:
+        for candidate in (request.query.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+            if candidate in LANGUAGES:
+                return candidate
+        for part in request.headers.get("Accept-Language", "").split(","):
+            found = negotiate(part.split(";")[0])
+            if found:
+                return found
+        return "en"
+
+    async def _viewer(self, request: web.Request) -> Viewer | None:
+        identity = self.sessions.read(request.cookies.get(SESSION_COOKIE), self.clock())
+        if identity is None:
+            return None
+        # Moderators added or removed in the bot (/mod) count at once.
+        self.roster.load(await self.store.moderation.grants())
+        return viewer_of(identity.user_id, identity.name, self.settings, self.roster)
+
+    def _page(self, request: web.Request, template: str, status: int = 200, **values: object) -> web.Response:
+        language = self._language(request)
+        text = self.templates.get_template(template).render(
+            _=self.catalogs.gettext(language), language=language, languages=LANGUAGES, **values)
+        response = web.Response(text=text, content_type="text/html", status=status)
+        if request.query.get("lang") in LANGUAGES:
+            response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="Lax")
+        return response
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    async def _home(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/overview" if await self._viewer(request) else "/login")
+
+    async def _login(self, request: web.Request) -> web.StreamResponse:
+        return self._page(request, "login.html", viewer=None, bot_username=self.settings.dashboard.bot_username,
+                          refused=request.query.get("refused") == "1")
+
+    async def _auth(self, request: web.Request) -> web.StreamResponse:
+        """The widget's fields, POSTed as JSON by the sign-in page: a session cookie, or 403."""
+        try:
+            fields = {str(key): str(value) for key, value in (await request.json()).items()}
+            identity: Identity = verify_login(fields, self.settings.telegram.token, self.clock())
+        except (LoginRefused, json.JSONDecodeError, AttributeError) as error:
+            log.warning("dashboard sign-in refused: %s", error)
+            raise web.HTTPForbidden(text="sign-in refused") from None
+        self.roster.load(await self.store.moderation.grants())
+        if viewer_of(identity.user_id, identity.name, self.settings, self.roster) is None:
+            raise web.HTTPForbidden(text="no role: ask an admin")
+        response = web.json_response({"next": "/overview"})
+        response.set_cookie(SESSION_COOKIE, self.sessions.issue(identity, self.clock()),
+                            max_age=int(self.sessions.lifetime.total_seconds()), httponly=True, samesite="Strict",
+                            secure=request.secure)
+        return response
+
+    async def _logout(self, request: web.Request) -> web.StreamResponse:
+        response = web.HTTPFound("/login")
+        response.del_cookie(SESSION_COOKIE)
+        raise response
+
+    async def _overview(self, request: web.Request) -> web.StreamResponse:
+        viewer = await self._viewer(request)
+        if viewer is None:
+            raise web.HTTPFound("/login")
+        language = self._language(request)
+        _ = self.catalogs.gettext(language)
+        country = request.query.get("country", viewer.countries[0] if viewer.countries else "")
+        if not viewer.sees(country):
+            return self._page(request, "missing.html", status=404, viewer=viewer,
+                              message=_("Nothing to show for this country among yours."))
+        locale = babel_locale(language)
+        zone = TIME_ZONES[country]
+        now = self.clock()
+        this_week = Week.containing(now.astimezone(ZoneInfo(zone)).date())
+        summary = await self.builder.country(country, this_week, now)
+        weeks = [this_week]
+        for _step in range(TREND_WEEKS - 1):
+            weeks.insert(0, weeks[0].previous())
+        received = [(await self.builder.country(country, week, now)).received if week != this_week
+                    else summary.received for week in weeks]
+
+        def breakdown(counts: tuple[Count, ...], label: Callable[[str], str]) -> str:
+            return bars_svg("", [Bar(label(c.key), c.this_week, c.last_week) for c in counts[:8]], locale)
+
+        return self._page(
+            request, "overview.html", viewer=viewer, country=country,
+            countries=[(code, country_name(code, language)) for code in viewer.countries],
+            country_label=country_name(country, language), week=this_week.label,
+            dates=week_span(this_week, locale), received=number(summary.received, locale),
+            last_week=number(summary.received_last_week, locale),
+            change=change(summary.received, summary.received_last_week, locale),
+            trend=columns_svg(_("Reports received per week"),
+                              [Bar(week.label[-3:], count) for week, count in zip(weeks, received, strict=True)],
+                              locale),
+            categories=breakdown(summary.categories, lambda key: category_label(key, _)),
+            scam_types=breakdown(summary.scam_types, lambda key: scam_type_label(key, _)),
+            platforms=breakdown(summary.platforms, lambda key: platform_label(key, _)),
+            languages_chart=breakdown(summary.languages, lambda key: language_label(key, language, _)),
+            losses=[(m.currency, number(m.reports, locale), money(m.total, m.currency, locale),
+                     money(m.median, m.currency, locale)) for m in summary.money],
+            indicators=[(indicator_label(i.kind, _), defang(i.value), number(i.reports, locale),
+                         number(i.reports_before, locale), day(i.first_seen, ZoneInfo(zone), locale))
+                        for i in summary.top_indicators])
+
+    async def _report(self, request: web.Request) -> web.StreamResponse:
+        """One report and its history, for its country's moderators (and admins). Anyone else,
+        including a moderator of another country, is told there is no such report among theirs:
+        the page does not say whether it exists."""
+        viewer = await self._viewer(request)
+        if viewer is None:
+            raise web.HTTPFound("/login")
+        _ = self.catalogs.gettext(self._language(request))
+        reference = normalise_reference(request.match_info["reference"])
+        report = await self.store.reports.find(reference) if reference else None
+        if report is None or not viewer.reads_reports or not viewer.sees(report.country):
+            return self._page(request, "missing.html", status=404, viewer=viewer,
+                              message=_("No report {ref} among your countries.").format(
+                                  ref=reference or request.match_info["reference"][:20]))
+        history = await self.store.moderation.history(report.id)
+        return self._page(request, "report.html", viewer=viewer, report=report, history=history,
+                          words=defang(report.text), category=category_label(report.category, _),
+                          country_label=country_name(report.country, self._language(request)),
+                          indicators=[(indicator_label(i.kind, _), defang(i.value)) for i in report.indicators])
+

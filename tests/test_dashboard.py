@@ -1,0 +1,158 @@
+"""The web dashboard through a real server on loopback: signing in with Telegram (the widget's hash
+checked with the bot token, sessions expiring), roles and country scopes, pages in the viewer's
+language."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from harmline.dashboard.login import login_hash
+from harmline.dashboard.server import Dashboard
+from harmline.i18n import Catalogs
+from harmline.reports.model import Origin
+from harmline.settings import Settings
+from tests.conftest import Clock
+from tests.test_intake import Harness
+
+TOKEN = "123456:TEST-TOKEN"  # tests/conftest.py's configuration
+ADMIN, MOD_TH, MINISTRY_MY, STRANGER = 900000, 900003, 900010, 8002
+CATALOGS = Catalogs()
+
+
+@dataclass
+class Site:
+    base: str
+    clock: Clock
+    references: dict[str, str]  # country -> a report's reference
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def signed(user_id: int, clock: Clock, **extra: str) -> dict[str, str]:
+    fields = {"id": str(user_id), "first_name": "Test", "auth_date": str(int(clock().timestamp())), **extra}
+    return {**fields, "hash": login_hash(fields, TOKEN)}
+
+
+@pytest.fixture
+async def site(make_settings: Callable[..., Settings], clock: Clock) -> AsyncIterator[Site]:
+    settings = make_settings(
+        deployment={"countries": ["MY", "TH"]},
+        moderation={"review": "before_forward", "admins": [ADMIN]},
+        moderators=[{"telegram_user_id": MOD_TH, "countries": ["TH"]}],
+        viewers=[{"telegram_user_id": MINISTRY_MY, "countries": ["MY"]}],
+        contacts=[{"country": "MY", "name": "NSRC", "telegram_chat_id": -1001, "language": "ms"},
+                  {"country": "TH", "name": "Thai Police", "telegram_chat_id": -1002, "language": "th"}],
+        dashboard={"port": free_port(), "bot_username": "harmline_test_bot"})
+    h = Harness(settings, clock)
+    await h.database.open()
+    references = {}
+    for user, text, code in ((301, "Penipuan <script>alert(1)</script> pindahkan RM500 ke 012-345 6789", "ms"),
+                             (302, "มิจฉาชีพโทรมา ให้โอนเงิน 5000 บาท เบอร์ 081-234-5678", "th"),
+                             (303, "Saya juga ditipu oleh nombor 012-345 6789, minta bayar yuran", "ms")):
+        result = await h.intake.receive(h.message(text, user=user, language_code=code,
+                                                  origin=Origin("user", "Somchai Jaidee")))
+        assert result.report is not None
+        references.setdefault(result.report.country, result.report.reference)
+    clock.advance(600)
+    await h.intake.close_expired()
+    dashboard = Dashboard(settings, h.store, CATALOGS, clock)
+    await dashboard.start()
+    try:
+        yield Site(f"http://127.0.0.1:{settings.dashboard.port}", clock, references)
+    finally:
+        await dashboard.stop()
+        await h.database.close()
+
+
+@asynccontextmanager
+async def signed_in(site: Site, user_id: int, **headers: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=site.base, headers=headers) as client:
+        answer = await client.post("/auth", json=signed(user_id, site.clock))
+        assert answer.status_code == 200, answer.text
+        yield client
+
+
+@pytest.mark.parametrize(("fields", "why"), [
+    (lambda clock: {**signed(MOD_TH, clock), "id": str(ADMIN)}, "another user id under the same hash"),
+    (lambda clock: {**signed(MOD_TH, clock), "hash": "0" * 64}, "a made-up hash"),
+    (lambda clock: {**signed(MOD_TH, clock), "auth_date": str(int((clock() - timedelta(hours=1)).timestamp()))},
+     "auth_date changed after signing"),
+    (lambda clock: signed(STRANGER, clock), "a Telegram user with no role"),
+])
+async def test_a_sign_in_not_made_by_telegram_for_this_bot_or_without_a_role_is_refused(
+        site: Site, fields: Callable[[Clock], dict[str, str]], why: str) -> None:
+    async with httpx.AsyncClient(base_url=site.base) as client:
+        answer = await client.post("/auth", json=fields(site.clock))
+        assert answer.status_code == 403, why
+        assert "harmline_session" not in answer.cookies
+        assert (await client.get("/overview")).status_code == 302
+
+
+async def test_a_replayed_sign_in_is_refused_and_a_session_expires(site: Site) -> None:
+    old = signed(MOD_TH, site.clock)
+    site.clock.advance(11 * 60)  # past the ten minutes a sign-in is good for
+    async with httpx.AsyncClient(base_url=site.base) as client:
+        assert (await client.post("/auth", json=old)).status_code == 403
+    async with signed_in(site, MOD_TH) as client:
+        assert (await client.get("/overview")).status_code == 200
+        site.clock.advance(12 * 3600 + 1)  # [dashboard] session_hours = 12
+        expired = await client.get("/overview")
+        assert expired.status_code == 302 and expired.headers["location"] == "/login"
+
+
+async def test_a_ministry_viewer_sees_their_countrys_week_in_their_language_without_report_texts(
+        site: Site) -> None:
+    async with signed_in(site, MINISTRY_MY, **{"Accept-Language": "ms-MY,ms;q=0.9,en;q=0.5"}) as client:
+        page = await client.get("/overview")
+        assert page.status_code == 200
+        _ = CATALOGS.gettext("ms")
+        assert _("Reports received this week") in page.text and _("Reports received per week") in page.text
+        assert "<svg" in page.text and "https://" not in page.text.replace("https://telegram.org", "")
+        assert "+60123456789" in page.text  # the most reported number, as an indicator
+        assert "pindahkan" not in page.text and "Somchai" not in page.text  # never a citizen's words
+        assert (await client.get("/overview?country=TH")).status_code == 404
+        report = await client.get(f"/reports/{site.references['MY']}")
+        assert report.status_code == 404 and "pindahkan" not in report.text
+
+
+async def test_a_thai_moderator_cannot_open_a_malaysian_report_by_url(site: Site) -> None:
+    async with signed_in(site, MOD_TH, **{"Accept-Language": "en"}) as client:
+        malaysian = await client.get(f"/reports/{site.references['MY']}")
+        assert malaysian.status_code == 404
+        assert f"No report {site.references['MY']} among your countries." in malaysian.text
+        assert "pindahkan" not in malaysian.text
+        unknown = await client.get("/reports/MY-22222222")
+        assert unknown.status_code == 404 and unknown.text.count("among your countries") == 1  # the same answer
+        thai = await client.get(f"/reports/{site.references['TH']}")
+        assert thai.status_code == 200 and "ให้โอนเงิน" in thai.text and "+66812345678" in thai.text
+
+
+async def test_report_pages_escape_what_citizens_wrote_and_admins_see_every_country(site: Site) -> None:
+    async with signed_in(site, ADMIN) as client:
+        page = await client.get(f"/reports/{site.references['MY']}")
+        assert page.status_code == 200
+        assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        overview = await client.get("/overview?country=TH")
+        assert overview.status_code == 200 and "Thailand" in overview.text
+
+
+async def test_pages_carry_no_personal_data_in_urls_and_allow_nothing_from_elsewhere(site: Site) -> None:
+    async with httpx.AsyncClient(base_url=site.base) as client:
+        login = await client.get("/login")
+        assert login.status_code == 200
+        policy = login.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and login.headers["referrer-policy"] == "no-referrer"
+        # The widget's fields go to the server in a POST body, never in a URL.
+        assert 'fetch("/auth", {method: "POST"' in login.text and "data-auth-url" not in login.text
+
