@@ -175,8 +175,8 @@ class Dashboard:
         weeks = [this_week]
         for _step in range(TREND_WEEKS - 1):
             weeks.insert(0, weeks[0].previous())
-        received = [(await self.builder.country(country, week, now)).received if week != this_week
-                    else summary.received for week in weeks]
+        boundaries = [week.bounds(zone)[0] for week in weeks] + [this_week.bounds(zone)[1]]
+        received = await self.store.summaries.received_per_period(country, boundaries)
 
         def breakdown(counts: tuple[Count, ...], label: Callable[[str], str]) -> str:
             return bars_svg("", [Bar(label(c.key), c.this_week, c.last_week) for c in counts[:8]], locale)

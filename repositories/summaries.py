@@ -57,6 +57,11 @@ class SummaryRepository(Protocol):
         platform, language and state."""
         ...
 
+    async def received_per_period(self, country: str, boundaries: Sequence[datetime]) -> list[int]:
+        """Reports received (counted as the summaries count them) in each period between two
+        consecutive ``boundaries``."""
+        ...
+
     async def losses(self, country: str, start: datetime, end: datetime) -> list[str]:
         """What the citizens typed as the amount they lost, for the week's substantive reports."""
         ...

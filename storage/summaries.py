@@ -52,6 +52,21 @@ class SummaryStore:
         return [Tally(row["day"], row["category"], row["scam_type"], row["platform"], row["detected_language"],
                       row["status"], row["n"]) for row in rows]
 
+    async def received_per_period(self, country: str, boundaries: Sequence[datetime]) -> list[int]:
+        """Reports received (counted as the summaries count them) in each period between two
+        consecutive ``boundaries``: one range of ix_reports_received, whatever the number of periods."""
+        bounds = [to_text(moment) for moment in boundaries]
+        period = "CASE " + " ".join(f"WHEN r.created_at < ? THEN {index}"
+                                    for index in range(len(bounds) - 2)) + f" ELSE {len(bounds) - 2} END"
+        rows = await self.database.fetch_all(
+            f"SELECT {period} AS period, COUNT(*) AS n FROM reports r INDEXED BY ix_reports_received"
+            f" WHERE r.country = ? AND r.created_at >= ? AND r.created_at < ? AND {_COUNTED} GROUP BY 1",
+            (*bounds[1:-1], country, bounds[0], bounds[-1]))
+        counts = [0] * (len(bounds) - 1)
+        for row in rows:
+            counts[row["period"]] = row["n"]
+        return counts
+
     async def losses(self, country: str, start: datetime, end: datetime) -> list[str]:
         """What the citizens typed as the amount they lost, for the week's substantive reports."""
         rows = await self.database.fetch_all(

@@ -145,6 +145,8 @@ async def test_report_pages_escape_what_citizens_wrote_and_admins_see_every_coun
         assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
         overview = await client.get("/overview?country=TH")
         assert overview.status_code == 200 and "Thailand" in overview.text
+        thai = await client.get("/overview?country=TH&lang=th")
+        assert "2569" in thai.text and "2026" not in thai.text.replace("2026-W", "")  # the Buddhist era
 
 
 async def test_pages_carry_no_personal_data_in_urls_and_allow_nothing_from_elsewhere(site: Site) -> None:

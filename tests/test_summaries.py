@@ -79,6 +79,16 @@ async def test_the_message_is_in_the_readers_language_and_defanged(database: SQL
     assert "ไทย" in thai and "hxxps://bad[.]example/login" in thai
 
 
+async def test_the_dashboards_weekly_trend_counts_as_the_weekly_summary_does(database: SQLDatabase) -> None:
+    store = SummaryStore(database)
+    builder = SummaryBuilder(store)
+    weeks = [W47.previous().previous(), W47.previous(), W47, W47.following()]
+    boundaries = [week.bounds("Asia/Bangkok")[0] for week in weeks] + [weeks[-1].bounds("Asia/Bangkok")[1]]
+    counts = await store.received_per_period("TH", boundaries)
+    assert counts == [(await builder.country("TH", week, datetime.now(UTC))).received for week in weeks]
+    assert counts[2] == 8 and counts[1] == 3  # the week's 8 reports and last week's 3
+
+
 async def test_an_empty_week_says_so_without_dividing_by_zero(tmp_path: Path) -> None:
     database = make_database(tmp_path / "empty.db")
     await database.open()
