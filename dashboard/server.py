@@ -26,10 +26,11 @@ from harmline.reports.indicators import defang
 from harmline.reports.labels import babel_locale, country_name
 from harmline.reports.reference import normalise_reference
 from harmline.repositories import Store
+from harmline.services.summaries import Summaries
 from harmline.settings.model import TIME_ZONES, Settings
 from harmline.summaries.build import SummaryBuilder
 from harmline.summaries.figures import Count
-from harmline.summaries.week import Week
+from harmline.summaries.week import Week, last_complete_week
 from harmline.summaries.wording import (
     category_label,
     change,
@@ -46,6 +47,7 @@ from harmline.summaries.wording import (
 log = logging.getLogger(__name__)
 SESSION_COOKIE, LANGUAGE_COOKIE = "harmline_session", "harmline_lang"
 TREND_WEEKS = 12
+QUEUE_PAGE = 20
 Clock = Callable[[], datetime]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -58,6 +60,7 @@ class Dashboard:
         self.clock = clock
         self.roster = Roster(settings)
         self.builder = SummaryBuilder(store.summaries)
+        self.summaries = Summaries(store, settings, catalogs, clock)
         self.sessions = Sessions(settings.telegram.token, timedelta(hours=settings.dashboard.session_hours))
         self.templates = jinja2.Environment(loader=jinja2.PackageLoader("harmline.dashboard"),
                                             autoescape=True, undefined=jinja2.StrictUndefined)
@@ -73,6 +76,8 @@ class Dashboard:
         app.router.add_post("/logout", self._logout)
         app.router.add_get("/overview", self._overview)
         app.router.add_get("/reports/{reference}", self._report)
+        app.router.add_get("/queue", self._queue)
+        app.router.add_get("/downloads/{country}/{week}/{kind}", self._download)
         return app
 
     async def start(self) -> None:
@@ -199,7 +204,50 @@ class Dashboard:
                      money(m.median, m.currency, locale)) for m in summary.money],
             indicators=[(indicator_label(i.kind, _), defang(i.value), number(i.reports, locale),
                          number(i.reports_before, locale), day(i.first_seen, ZoneInfo(zone), locale))
-                        for i in summary.top_indicators])
+                        for i in summary.top_indicators],
+            clusters=[(indicator_label(c.kind, _), defang(c.value), number(c.reports, locale),
+                       ", ".join([*(category_label(k, _) for k in c.categories),
+                                  *(platform_label(k, _) for k in c.platforms)]),
+                       f"{day(c.first_seen, ZoneInfo(zone), locale)} – {day(c.last_seen, ZoneInfo(zone), locale)}")
+                      for c in summary.new_clusters],
+            complete_week=last_complete_week(zone, now).label)
+
+    async def _queue(self, request: web.Request) -> web.StreamResponse:
+        """Undecided reports of the moderator's countries (or one of them), oldest first."""
+        viewer = await self._viewer(request)
+        if viewer is None:
+            raise web.HTTPFound("/login")
+        _ = self.catalogs.gettext(self._language(request))
+        country = request.query.get("country")
+        if not viewer.reads_reports or (country is not None and not viewer.sees(country)):
+            return self._page(request, "missing.html", status=404, viewer=viewer,
+                              message=_("Nothing to show for this country among yours."))
+        offset = max(int(request.query.get("from", "0")) if request.query.get("from", "0").isdigit() else 0, 0)
+        page = await self.store.moderation.queue([country] if country else viewer.countries, offset=offset,
+                                                 limit=QUEUE_PAGE)
+        return self._page(request, "queue.html", viewer=viewer, page=page, country=country,
+                          items=[(item.reference, category_label(item.category, _), item.status.value,
+                                  f"{item.received_at:%Y-%m-%d %H:%M}", defang(item.excerpt), item.urgent)
+                                 for item in page.items],
+                          following=offset + QUEUE_PAGE if offset + QUEUE_PAGE < page.total else None)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A week's printable summary (PDF) or its CSV of forwarded reports, as contacts get them."""
+        viewer = await self._viewer(request)
+        if viewer is None:
+            raise web.HTTPFound("/login")
+        country, kind = request.match_info["country"], request.match_info["kind"]
+        try:
+            week = Week.parse(request.match_info["week"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        if not viewer.sees(country) or kind not in ("pdf", "csv"):
+            raise web.HTTPNotFound()
+        files = await self.summaries.files(country, week, self._language(request))
+        body, name, media = ((files.pdf, files.pdf_name, "application/pdf") if kind == "pdf"
+                             else (files.csv, files.csv_name, "text/csv"))
+        return web.Response(body=body, content_type=media,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def _report(self, request: web.Request) -> web.StreamResponse:
         """One report and its history, for its country's moderators (and admins). Anyone else,

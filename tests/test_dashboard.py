@@ -158,3 +158,26 @@ async def test_pages_carry_no_personal_data_in_urls_and_allow_nothing_from_elsew
         # The widget's fields go to the server in a POST body, never in a URL.
         assert 'fetch("/auth", {method: "POST"' in login.text and "data-auth-url" not in login.text
 
+
+
+async def test_a_moderators_queue_holds_only_their_countrys_undecided_reports(site: Site) -> None:
+    async with signed_in(site, MOD_TH, **{"Accept-Language": "en"}) as client:
+        queue = await client.get("/queue")
+        assert queue.status_code == 200
+        assert site.references["TH"] in queue.text and site.references["MY"] not in queue.text
+        assert (await client.get("/queue?country=MY")).status_code == 404
+    async with signed_in(site, MINISTRY_MY) as client:
+        assert (await client.get("/queue")).status_code == 404  # no reports' words for ministries
+
+
+async def test_a_ministry_viewer_downloads_their_countrys_weekly_files_and_no_others(site: Site) -> None:
+    async with signed_in(site, MINISTRY_MY, **{"Accept-Language": "ms"}) as client:
+        overview = await client.get("/overview")
+        assert "/downloads/MY/2026-W47/pdf" in overview.text  # the last complete week
+        pdf = await client.get("/downloads/MY/2026-W48/pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert pdf.headers["content-disposition"] == 'attachment; filename="harmline-MY-2026-W48.pdf"'
+        csv = await client.get("/downloads/MY/2026-W48/csv")
+        assert csv.status_code == 200 and b"pindahkan" not in csv.content
+        assert (await client.get("/downloads/TH/2026-W48/pdf")).status_code == 404
+        assert (await client.get("/downloads/MY/not-a-week/pdf")).status_code == 404
