@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -49,6 +50,15 @@ SESSION_COOKIE, LANGUAGE_COOKIE = "harmline_session", "harmline_lang"
 TREND_WEEKS = 12
 QUEUE_PAGE = 20
 Clock = Callable[[], datetime]
+SECURITY_HEADERS = {
+    # Nothing from elsewhere but the Telegram Login widget on the sign-in page.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: https://t.me https://telegram.org;"
+                               " style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+                               " https://telegram.org; frame-src https://oauth.telegram.org",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -92,14 +102,12 @@ class Dashboard:
 
     @web.middleware
     async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        response = await handler(request)
-        # Nothing from elsewhere but the Telegram Login widget on the sign-in page.
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data: https://t.me https://telegram.org; style-src 'self' "
-            "'unsafe-inline'; script-src 'self' 'unsafe-inline' https://telegram.org; frame-src https://oauth.telegram.org")
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-store"
+        try:
+            response = await handler(request)
+        except web.HTTPException as answer:  # redirects and refusals carry them too
+            answer.headers.update(SECURITY_HEADERS)
+            raise
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     # --- who is asking -----------------------------------------------------------------------
@@ -125,7 +133,8 @@ class Dashboard:
     def _page(self, request: web.Request, template: str, status: int = 200, **values: object) -> web.Response:
         language = self._language(request)
         text = self.templates.get_template(template).render(
-            _=self.catalogs.gettext(language), language=language, languages=LANGUAGES, **values)
+            _=self.catalogs.gettext(language), language=language,
+            language_links=[(code, str(request.rel_url.update_query(lang=code))) for code in LANGUAGES], **values)
         response = web.Response(text=text, content_type="text/html", status=status)
         if request.query.get("lang") in LANGUAGES:
             response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, httponly=True, samesite="Lax")
@@ -222,7 +231,8 @@ class Dashboard:
         if not viewer.reads_reports or (country is not None and not viewer.sees(country)):
             return self._page(request, "missing.html", status=404, viewer=viewer,
                               message=_("Nothing to show for this country among yours."))
-        offset = max(int(request.query.get("from", "0")) if request.query.get("from", "0").isdigit() else 0, 0)
+        asked = request.query.get("from", "0")
+        offset = int(asked) if re.fullmatch(r"[0-9]{1,9}", asked) else 0  # ASCII digits: "²".isdigit() too
         page = await self.store.moderation.queue([country] if country else viewer.countries, offset=offset,
                                                  limit=QUEUE_PAGE)
         return self._page(request, "queue.html", viewer=viewer, page=page, country=country,

@@ -146,6 +146,7 @@ async def test_report_pages_escape_what_citizens_wrote_and_admins_see_every_coun
         overview = await client.get("/overview?country=TH")
         assert overview.status_code == 200 and "Thailand" in overview.text
         thai = await client.get("/overview?country=TH&lang=th")
+        assert 'href="/overview?country=TH&amp;lang=ms"' in thai.text  # another language, the same page
         assert "2569" in thai.text and "2026" not in thai.text.replace("2026-W", "")  # the Buddhist era
 
 
@@ -155,6 +156,8 @@ async def test_pages_carry_no_personal_data_in_urls_and_allow_nothing_from_elsew
         assert login.status_code == 200
         policy = login.headers["content-security-policy"]
         assert "default-src 'self'" in policy and login.headers["referrer-policy"] == "no-referrer"
+        redirect = await client.get("/overview")
+        assert redirect.status_code == 302 and redirect.headers["referrer-policy"] == "no-referrer"
         # The widget's fields go to the server in a POST body, never in a URL.
         assert 'fetch("/auth", {method: "POST"' in login.text and "data-auth-url" not in login.text
 
@@ -166,6 +169,8 @@ async def test_a_moderators_queue_holds_only_their_countrys_undecided_reports(si
         assert queue.status_code == 200
         assert site.references["TH"] in queue.text and site.references["MY"] not in queue.text
         assert (await client.get("/queue?country=MY")).status_code == 404
+        for odd in ("²", "-5", "9" * 30, "1e3"):  # a forged page number is the first page, not an error
+            assert (await client.get("/queue", params={"from": odd})).status_code == 200
     async with signed_in(site, MINISTRY_MY) as client:
         assert (await client.get("/queue")).status_code == 404  # no reports' words for ministries
 
