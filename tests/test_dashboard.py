@@ -4,6 +4,7 @@ language."""
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -119,6 +120,11 @@ async def test_a_ministry_viewer_sees_their_countrys_week_in_their_language_with
         _ = CATALOGS.gettext("ms")
         assert _("Reports received this week") in page.text and _("Reports received per week") in page.text
         assert "<svg" in page.text and "https://" not in page.text.replace("https://telegram.org", "")
+        title = re.search(r"<title>(.*?)</title>", page.text, re.S)
+        assert title is not None and title.group(1) == "harmline · Malaysia · 2026-W48"
+        body = page.text[page.text.index("<body>"):]
+        assert _("New clusters: reported by several citizens, never before this week") in body
+        assert "/downloads/MY/2026-W47/csv" in body
         assert "+60123456789" in page.text  # the most reported number, as an indicator
         assert "pindahkan" not in page.text and "Somchai" not in page.text  # never a citizen's words
         assert (await client.get("/overview?country=TH")).status_code == 404
