@@ -124,8 +124,9 @@ class Dashboard:
 
     async def _viewer(self, request: web.Request) -> Viewer | None:
         identity = self.sessions.read(request.cookies.get(SESSION_COOKIE), self.clock())
-        if identity is None:
-            return None
+        return await self._viewer_of(identity) if identity is not None else None
+
+    async def _viewer_of(self, identity: Identity) -> Viewer | None:
         # Moderators added or removed in the bot (/mod) count at once.
         self.roster.load(await self.store.moderation.grants())
         return viewer_of(identity.user_id, identity.name, self.settings, self.roster)
@@ -157,8 +158,7 @@ class Dashboard:
         except (LoginRefused, json.JSONDecodeError, AttributeError) as error:
             log.warning("dashboard sign-in refused: %s", error)
             raise web.HTTPForbidden(text="sign-in refused") from None
-        self.roster.load(await self.store.moderation.grants())
-        if viewer_of(identity.user_id, identity.name, self.settings, self.roster) is None:
+        if await self._viewer_of(identity) is None:
             raise web.HTTPForbidden(text="no role: ask an admin")
         response = web.json_response({"next": "/overview"})
         response.set_cookie(SESSION_COOKIE, self.sessions.issue(identity, self.clock()),

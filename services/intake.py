@@ -36,6 +36,7 @@ from harmline.reports.text import TextParts, report_text
 from harmline.repositories import Store, Transaction
 from harmline.routing import guess_country, recipients_for, reviewers_for
 from harmline.services.prepared import Prepared
+from harmline.services.withdrawal import withdraw
 from harmline.settings.model import Settings
 
 Clock = Callable[[], datetime]
@@ -557,12 +558,7 @@ class Intake:
             report = self.reports.latest_report(tx, reporter.id)
             if report is None or not self._is_open(tx, report, now):
                 return None
-            previous = report.status
-            report.status, report.followup_step = ReportStatus.CANCELLED, None
-            self.reports.update_report(tx, report)
-            self.outbox.cancel(tx, report.id)
-            self.reports.audit(tx, now, "citizen", "report.cancelled", report.id,
-                               from_status=previous, to_status=ReportStatus.CANCELLED)
+            withdraw(tx, self.reports, self.outbox, report, now, "citizen")
             return report
 
         return await self.database.run(work)

@@ -21,6 +21,7 @@ from harmline.repositories.moderation import CountryFigures, Page
 from harmline.routing import recipients_for
 from harmline.services import notices
 from harmline.services.notices import Notices
+from harmline.services.withdrawal import withdraw
 from harmline.settings.model import TIME_ZONES, Settings
 
 MIN_SEARCH_LENGTH = 3  # the full-text index is of character trigrams
@@ -105,13 +106,9 @@ class Moderation:
             seen = self.reports.find_in(tx, reference)
             mine = seen is not None and self.roster.may_moderate(moderator.user_id, seen.country)
             return Ruling(Verdict.DUPLICATE, seen if mine else None)
-        report = self.reports.find_in(tx, reference)
-        if report is None or not self.roster.may_moderate(moderator.user_id, report.country):
-            # Someone who may not see the report learns nothing about it, not even that it exists.
-            self.reports.audit(tx, now, moderator.actor, "moderation.refused", report.id if report else None,
-                               f"{action} {reference}", actor_name=moderator.name)
-            return Ruling(Verdict.REFUSED if report or not self.roster.is_moderator(moderator.user_id)
-                          else Verdict.NOT_FOUND)
+        report = self._visible(tx, moderator, reference, f"{action} {reference}", now)
+        if isinstance(report, Ruling):
+            return report
         previous = report.status
         following = next_status(previous, action)
         if following is None:
@@ -132,6 +129,18 @@ class Moderation:
         self.reports.audit(tx, now, moderator.actor, f"report.{action}", report.id, why, actor_name=moderator.name,
                            from_status=previous, to_status=following)
         return Ruling(Verdict.DONE, report, previous)
+
+    def _visible(self, tx: Transaction, moderator: Moderator, reference: str, what: str,
+                 now: datetime) -> Report | Ruling:
+        """The report, if ``moderator`` may moderate it; else the refusal, audited. Someone who
+        may not see the report learns nothing about it, not even that it exists."""
+        report = self.reports.find_in(tx, reference)
+        if report is not None and self.roster.may_moderate(moderator.user_id, report.country):
+            return report
+        self.reports.audit(tx, now, moderator.actor, "moderation.refused", report.id if report else None, what,
+                           actor_name=moderator.name)
+        return Ruling(Verdict.REFUSED if report or not self.roster.is_moderator(moderator.user_id)
+                      else Verdict.NOT_FOUND)
 
     def _apply(self, tx: Transaction, report: Report, action: Action, argument: str | None, moderator: Moderator,
                now: datetime) -> str | Verdict:
@@ -202,12 +211,9 @@ class Moderation:
         def work(tx: Transaction) -> Ruling:
             if self.reports.claim_update(tx, update_id, now) is not None:
                 return Ruling(Verdict.DUPLICATE)
-            report = self.reports.find_in(tx, reference)
-            if report is None or not self.roster.may_moderate(moderator.user_id, report.country):
-                self.reports.audit(tx, now, moderator.actor, "moderation.refused", report.id if report else None,
-                                   f"{'block' if blocked else 'unblock'} {reference}", actor_name=moderator.name)
-                return Ruling(Verdict.REFUSED if report or not self.roster.is_moderator(moderator.user_id)
-                              else Verdict.NOT_FOUND)
+            report = self._visible(tx, moderator, reference, f"{'block' if blocked else 'unblock'} {reference}", now)
+            if isinstance(report, Ruling):
+                return report
             user_id = self.privacy.reporter_user_of(tx, report.id)
             if user_id is None and not blocked:  # the block outlives the report's link to its reporter
                 block = self.privacy.block_by_reference(tx, reference)
@@ -230,14 +236,8 @@ class Moderation:
         """The blocked citizen's report still being written is withdrawn with its forwards."""
         reporter = self.reports.upsert_reporter(tx, user_id, user_id, None, now)
         report = self.reports.latest_report(tx, reporter.id)
-        if report is None or report.status is not ReportStatus.COLLECTING:
-            return
-        previous = report.status
-        report.status, report.followup_step = ReportStatus.CANCELLED, None
-        self.reports.update_report(tx, report)
-        self.outbox.cancel(tx, report.id)
-        self.reports.audit(tx, now, "system", "report.cancelled", report.id, "reporter blocked",
-                           from_status=previous, to_status=ReportStatus.CANCELLED)
+        if report is not None and report.status is ReportStatus.COLLECTING:
+            withdraw(tx, self.reports, self.outbox, report, now, "system", "reporter blocked")
 
     # --- what moderators look at -----------------------------------------------------------
 
