@@ -285,9 +285,10 @@ async def _moderate(local: LocalDeployment) -> None:
     print("\n— Two refusals: a Thai moderator taps a Malaysian card; a stranger tries /queue —")
     thai = server.user(MOD_TH, "Mod Somchai", language_code="th")
     _say("👆 Mod Somchai", f"taps [✅ Confirm] on {target}")
+    answers = len(server.callback_answers)
     thai.press(original, f"v1:mod:confirm:{target}", force=True)
-    await server.wait_idle()
-    _say("🤖 bot", f"(alert) {server.callback_answers[-1]['text']}")
+    refusal = await server.wait_for_answer(answers)
+    _say("🤖 bot", f"(alert) {refusal['text']}")
     stranger = Transcript(local, server.user(7999, "Mallory", language_code="en"), "Mallory")
     await stranger.says("/queue")
 

@@ -57,9 +57,10 @@ async def card_of(local: LocalDeployment, reference: str) -> SentMessage:
 
 
 async def alert_after(local: LocalDeployment, user: FakeUser, message: SentMessage, data: str) -> str:
+    answers = len(local.server.callback_answers)
     user.press(message, data, force=True)
+    answer = await local.server.wait_for_answer(answers)
     await local.server.wait_idle()
-    answer = local.server.callback_answers[-1]
     assert answer["show_alert"]
     return str(answer["text"])
 

@@ -58,11 +58,14 @@ def quiet(caplog: pytest.LogCaptureFixture) -> Iterator[Quiet]:
 
 async def press(local: LocalDeployment, user: FakeUser, message: SentMessage, data: str,
                 **options: Any) -> dict[str, Any] | None:
-    """Press ``data`` on ``message``; the answer the bot gave to the press (None: not answered)."""
+    """Press ``data`` on ``message``; the answer the bot gave to the press (None: an expired press,
+    which Telegram refuses to let the bot answer)."""
     answers = len(local.server.callback_answers)
     user.press(message, data, force=True, **options)
+    reply = None if options.get("expired") else await local.server.wait_for_answer(answers)
     await local.server.wait_idle()
-    return local.server.callback_answers[-1] if len(local.server.callback_answers) > answers else None
+    assert len(local.server.callback_answers) == answers + (reply is not None)
+    return reply
 
 
 async def private_message(local: LocalDeployment, user: FakeUser) -> SentMessage:

@@ -424,6 +424,7 @@ class BotApiMethods:
         self._open_callbacks.discard(query_id)
         answer = {"callback_query_id": query_id, "text": opt_str(p, "text"), "show_alert": opt_bool(p, "show_alert")}
         self.callback_answers.append(answer)
+        self._message_pulse.fire()
         return True
 
     def _get_file(self, p: Params) -> dict[str, Any]:

@@ -372,6 +372,17 @@ class BotApiServer(BotApiMethods):
             ) from None
         return self.messages_to(chat_id)
 
+    async def wait_for_answer(self, after: int, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109 (public API)
+        """The first callback answer beyond the first ``after`` ones, once the bot gave it. A handler
+        may take longer than wait_idle's quiet interval between fetching a press and answering it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.callback_answers) <= after:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(self.dump(f"The bot answered no button press within {timeout}s."))
+            await self._message_pulse.wait(remaining)
+        return self.callback_answers[after]
+
     async def wait_idle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 (public API)
         """Wait until every pushed update is fetched and confirmed and the bot made no call for 0.2 s."""
         loop = asyncio.get_running_loop()
