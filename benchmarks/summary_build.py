@@ -74,6 +74,7 @@ from harmline.exports.csv_export import csv_bytes  # noqa: E402
 from harmline.exports.record import ExportedReport  # noqa: E402
 from harmline.i18n import Catalogs  # noqa: E402
 from harmline.reports.learned import SCAM_TYPES  # noqa: E402
+from harmline.reports.money import parse_loss  # noqa: E402
 from harmline.services.summaries import Summaries  # noqa: E402
 from harmline.settings.model import REGIONAL, TIME_ZONES, Settings, TelegramSettings  # noqa: E402
 from harmline.storage import Database, store_on  # noqa: E402
@@ -89,7 +90,7 @@ from harmline.summaries.week import Week  # noqa: E402
 
 GOAL_SECONDS = 5.0
 GOAL_MB = 300.0  # peak RSS, in MB of 10^6 bytes (286 MiB)
-SUPPLEMENT = 2  # bump when the filled-in columns change: a kept copy of another version is made again
+SUPPLEMENT = 3  # bump when the filled-in columns change: a kept copy of another version is made again
 REGIONAL_LANGUAGE = "en"
 
 # The classifier's scam types among scam reports, in percent (job and phishing lead in the region).
@@ -122,7 +123,7 @@ CAMPAIGNS_PER_WEEK = 5
 # The statements a summary runs, named by a piece of their SQL (the first that matches).
 STATEMENTS = (
     ("SummaryStore.tallies", "GROUP BY 1, 2, 3, 4, 5, 6"),
-    ("SummaryStore.losses", "SELECT r.loss_amount FROM reports"),
+    ("SummaryStore.losses", "SELECT r.loss_value, r.loss_currency FROM reports"),
     ("SummaryStore.decision_seconds", "SELECT decision_seconds FROM reports"),
     ("SummaryStore.repeated_values", "JOIN indicators i ON i.report_id = r.id"),
     ("SummaryStore.history", "MIN(report_created_at) FROM indicators WHERE kind"),
@@ -169,7 +170,8 @@ def _hash(multiplier: int, modulo: int = 100) -> str:
 
 def supplement(path: Path, seconds: float) -> dict[str, int]:
     """Fill in, with plain sqlite3, what the moderation generator leaves empty and a summary reads:
-    reports.scam_type, money_lost and loss_amount (in one pass over the table), and add the
+    reports.scam_type, money_lost and loss_amount with its parse, as the report store writes it
+    (in one pass over the table), and add the
     numbers of new campaigns to some reports (indicators of the week nobody reported before)."""
     assert set(SCAM_TYPE_SHARES) <= set(SCAM_TYPES) and sum(SCAM_TYPE_SHARES.values()) == 100
     assert set(LOSS_TEXTS) == set(COUNTRIES) and all(len(t) == LOSS_CHOICES for t in LOSS_TEXTS.values())
@@ -184,9 +186,11 @@ def supplement(path: Path, seconds: float) -> dict[str, int]:
         shares = [kind for kind, share in SCAM_TYPE_SHARES.items() for _ in range(share)]
         connection.executemany("INSERT INTO scam_types VALUES (?, ?)", enumerate(shares))
         connection.execute("CREATE TEMP TABLE loss_texts (country TEXT, n INTEGER, text TEXT NOT NULL,"
-                           " PRIMARY KEY (country, n))")
-        connection.executemany("INSERT INTO loss_texts VALUES (?, ?, ?)",
-                               [(c, n, text) for c, texts in LOSS_TEXTS.items() for n, text in enumerate(texts)])
+                           " value TEXT, currency TEXT, PRIMARY KEY (country, n))")
+        parsed = {(c, text): parse_loss(text, c) for c, texts in LOSS_TEXTS.items() for text in texts}
+        connection.executemany("INSERT INTO loss_texts VALUES (?, ?, ?, ?, ?)",
+                               [(c, n, text, *((str(m.amount), m.currency) if (m := parsed[c, text]) else (None, None)))
+                                for c, texts in LOSS_TEXTS.items() for n, text in enumerate(texts)])
         lost = _hash(2246822519)
         money_lost = (f"CASE WHEN category = 'scam' THEN CASE WHEN {lost} < {MONEY_LOST_SCAM[0]} THEN 1"
                       f" WHEN {lost} < {sum(MONEY_LOST_SCAM)} THEN 0 END"
@@ -200,6 +204,9 @@ def supplement(path: Path, seconds: float) -> dict[str, int]:
             f" loss_amount = CASE WHEN ({money_lost}) = 1 AND {_hash(3266489917)} < {LOSS_STATED} THEN"
             f" (SELECT text FROM loss_texts t WHERE t.country = reports.country"
             f" AND t.n = {_hash(668265263)} % {LOSS_CHOICES}) END")
+        connection.execute(
+            "UPDATE reports SET (loss_value, loss_currency) = (SELECT t.value, t.currency FROM loss_texts t"
+            " WHERE t.country = reports.country AND t.text = reports.loss_amount) WHERE loss_amount IS NOT NULL")
         # A campaign's number: the country's dialling code, 7, the week (counted from a Monday) and
         # which of the week's campaigns.
         connection.execute("CREATE TEMP TABLE dialling (country TEXT PRIMARY KEY, code TEXT NOT NULL)")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from harmline.reports.money import Money
 from harmline.repositories.unit_of_work import Transaction
 
 
@@ -62,8 +63,9 @@ class SummaryRepository(Protocol):
         consecutive ``boundaries``."""
         ...
 
-    async def losses(self, country: str, start: datetime, end: datetime) -> list[str]:
-        """What the citizens typed as the amount they lost, for the week's substantive reports."""
+    async def losses(self, country: str, start: datetime, end: datetime) -> list[Money]:
+        """The amounts lost, as parsed from what the citizens typed, in the week's substantive
+        reports (amounts that could not be read are left out)."""
         ...
 
     async def decision_seconds(self, country: str, start: datetime, end: datetime) -> list[int]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from harmline.exports.record import ExportedIndicator, ExportedReport
 from harmline.reports.model import ReportStatus
-from harmline.reports.money import parse_loss
 from harmline.reports.purpose import FORWARD
 from harmline.repositories.exports import ExportStatus
 from harmline.repositories.outbox import DELIVERED
@@ -23,7 +23,7 @@ PAGE_SIZE = 500
 # What leaves: no reporter_id, no reporter join, nothing of report_messages.
 _COLUMNS = (
     "r.id, r.reference, r.country, r.category, r.scam_type, r.platform, r.detected_language, r.created_at,"
-    " r.decided_at, r.money_lost, r.loss_amount"
+    " r.decided_at, r.money_lost, r.loss_value, r.loss_currency"
 )
 _VALUES_PER_QUERY = 500  # well under SQLite's bound on parameters (999 before 3.32)
 # Which reports each status selects, as a condition on ``reports r`` and its parameters. A report
@@ -157,7 +157,7 @@ def _marks(values: Sequence[object]) -> str:
 
 def _report(row: Row, indicators: tuple[ExportedIndicator, ...]) -> ExportedReport:
     money_lost = None if row["money_lost"] is None else bool(row["money_lost"])
-    loss = parse_loss(row["loss_amount"], row["country"]) if money_lost and row["loss_amount"] else None
+    lost = money_lost and row["loss_value"] is not None
     return ExportedReport(
         reference=row["reference"],
         country=row["country"],
@@ -168,7 +168,7 @@ def _report(row: Row, indicators: tuple[ExportedIndicator, ...]) -> ExportedRepo
         received_at=from_text(row["created_at"]),
         decided_at=optional_from_text(row["decided_at"]),
         money_lost=money_lost,
-        loss_amount=loss.amount if loss else None,
-        loss_currency=loss.currency if loss else None,
+        loss_amount=Decimal(row["loss_value"]) if lost else None,
+        loss_currency=row["loss_currency"] if lost else None,
         indicators=indicators,
     )

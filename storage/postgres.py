@@ -235,6 +235,8 @@ def _apply_if_new(tx: Transaction, *, version: int, migration: Migration) -> boo
         return False  # another process applied it while this one waited for the lock
     for statement in migration.statements:
         tx.execute(statement)
+    if migration.then is not None:
+        migration.then(tx)
     tx.execute("INSERT INTO schema_migrations (version, name, applied_at)"
                " VALUES (?, ?, CAST(CURRENT_TIMESTAMP AS TEXT))", (version, migration.name))
     return True

@@ -21,6 +21,7 @@ from harmline.reports.model import (
     ReportMessage,
     ReportStatus,
 )
+from harmline.reports.money import parse_loss
 from harmline.reports.similarity import Fingerprint
 from harmline.reports.text import TextParts, report_text
 from harmline.repositories.reports import Reporter, SeenUpdate
@@ -181,13 +182,16 @@ class ReportStore:
             "INSERT INTO reports (reference, reporter_id, created_at, country, status, reply_language,"
             " detected_language, language_confidence, category, category_reason, platform, money_lost,"
             " loss_amount, followup_step, followup_message_id, last_message_at, followup_deadline,"
-            " completed_at, scam_type, category_explanation, keep_on_file)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed_at, scam_type, category_explanation, keep_on_file, loss_value, loss_currency)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.reference, reporter_id, to_text(report.created_at), *self._mutable(report)),
         )
 
     @staticmethod
     def _mutable(report: Report) -> tuple[Any, ...]:
+        # The amount lost is parsed here, where it is written, so summaries and exports read it
+        # parsed; a bare number's currency is the country's, so it is parsed again on every write.
+        loss = parse_loss(report.loss_amount, report.country) if report.loss_amount else None
         return (
             report.country, report.status.value, report.reply_language, report.detected_language,
             report.language_confidence, report.category.value, report.category_reason,
@@ -197,6 +201,7 @@ class ReportStore:
             to_text(report.last_message_at), to_text(report.followup_deadline),
             to_text(report.completed_at) if report.completed_at else None, report.scam_type,
             _explanation_json(report.explanation), int(report.keep_on_file),
+            str(loss.amount) if loss else None, loss.currency if loss else None,
         )
 
     def update_report(self, tx: Transaction, report: Report) -> None:
@@ -204,8 +209,8 @@ class ReportStore:
             "UPDATE reports SET reference = ?, country = ?, status = ?, reply_language = ?, detected_language = ?,"
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
-            " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ?, keep_on_file = ?"
-            " WHERE id = ?",
+            " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ?, keep_on_file = ?,"
+            " loss_value = ?, loss_currency = ? WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
         tx.execute(

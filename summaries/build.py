@@ -12,7 +12,7 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from harmline.reports.model import Category, ReportStatus
-from harmline.reports.money import Money, parse_loss
+from harmline.reports.money import Money
 from harmline.repositories.summaries import SummaryRepository, Tally
 from harmline.settings.model import TIME_ZONES
 from harmline.summaries.figures import (
@@ -92,7 +92,7 @@ class SummaryBuilder:
         for tally in tallies:
             daily[tally.day] += tally.reports
         seconds = await self.store.decision_seconds(country, start, end)
-        losses = [parse_loss(text, country) for text in await self.store.losses(country, start, end)]
+        losses = await self.store.losses(country, start, end)
         top, clusters = await self._repeats(country, start, end)
         return CountrySummary(
             country=country, week=week, time_zone=time_zone, made_at=made_at,
@@ -102,7 +102,7 @@ class SummaryBuilder:
             scam_types=_counts((t for t in tallies if t.category == Category.SCAM.value), "scam_type"),
             platforms=_counts(tallies, "platform"),
             languages=_counts(tallies, "language"),
-            money=_money(money for money in losses if money is not None),
+            money=_money(losses),
             decisions=_decisions(tallies, seconds),
             top_indicators=top,
             new_clusters=clusters,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from harmline.reports.money import parse_loss
 from harmline.repositories import Transaction
 from harmline.storage import Database
 from harmline.storage.codec import to_text
@@ -69,13 +70,15 @@ DATA = [
 async def insert_rows(database: Database, rows: list[Row]) -> None:
     def work(tx: Transaction) -> None:
         for number, row in enumerate(rows):
+            loss = parse_loss(row.loss, row.country) if row.loss else None  # as the report store parses it
             report_id = tx.insert(
                 "INSERT INTO reports (reference, country, status, reply_language, detected_language, category,"
-                " category_reason, platform, money_lost, loss_amount, created_at, last_message_at,"
-                " followup_deadline, completed_at, decided_at, decision_seconds, scam_type)"
-                " VALUES (?, ?, ?, 'th', ?, ?, 'test', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " category_reason, platform, money_lost, loss_amount, loss_value, loss_currency, created_at,"
+                " last_message_at, followup_deadline, completed_at, decided_at, decision_seconds, scam_type)"
+                " VALUES (?, ?, ?, 'th', ?, ?, 'test', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (f"{row.country}-TEST{number:04d}", row.country, row.status, row.language, row.category,
-                 row.platform, 1 if row.loss else None, row.loss, to_text(row.at), to_text(row.at), to_text(row.at),
+                 row.platform, 1 if row.loss else None, row.loss, str(loss.amount) if loss else None,
+                 loss.currency if loss else None, to_text(row.at), to_text(row.at), to_text(row.at),
                  to_text(row.at), to_text(row.decided) if row.decided else None, row.decision_seconds,
                  row.scam_type))
             for kind, value in row.indicators:

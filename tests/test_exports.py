@@ -109,13 +109,14 @@ async def add_report(database: SQLDatabase, reference: str, *, status: ReportSta
 
 
 def fake_parse_loss(text: str, country: str) -> Money | None:
-    """reports.money is another module's business: here only what the store does with its answer."""
+    """reports.money is another module's business: here only what the store does with its answer
+    (the report store parses the amount when it writes the report)."""
     return Money(Decimal("5000000"), "THB") if text == LOSS_TYPED and country == "TH" else None
 
 
 @pytest.fixture
 async def fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Fixture]:
-    monkeypatch.setattr("harmline.storage.exports.parse_loss", fake_parse_loss)
+    monkeypatch.setattr("harmline.storage.reports.parse_loss", fake_parse_loss)
     database = make_database(tmp_path / "exports.db")
     await database.open()
     day = timedelta(days=1)

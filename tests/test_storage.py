@@ -112,3 +112,30 @@ async def test_an_older_database_is_upgraded_in_place_keeping_its_rows(tmp_path:
     row = await upgraded.fetch_one("SELECT status, urgent, decided_at FROM reports")
     assert row is not None and tuple(row) == ("new", 0, None)
     await upgraded.close()
+
+
+async def test_amounts_lost_typed_before_they_were_parsed_when_stored_are_parsed_by_the_upgrade(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "v14.db")
+    before = next(n for n, m in enumerate(MIGRATIONS) if m.name.startswith("losses parsed when stored"))
+    monkeypatch.setattr("harmline.storage.database.MIGRATIONS", MIGRATIONS[:before])
+    old = Database(path)
+    await old.open()
+    typed = [("MY-11111111", "MY", "RM 1,500"), ("ID-22222222", "ID", "5 juta"), ("TH-33333333", "TH", "a lot"),
+             ("VN-44444444", "VN", None)]
+    for reference, country, loss in typed:
+        await old.run(lambda tx, ref=reference, cc=country, text=loss: tx.execute(
+            "INSERT INTO reports (reference, country, status, reply_language, category, category_reason, created_at,"
+            " last_message_at, followup_deadline, money_lost, loss_amount) VALUES (?, ?, 'new', 'en', 'scam', 'x',"
+            " 't', 't', 't', 1, ?)", (ref, cc, text)))
+    await old.close()
+    monkeypatch.undo()
+
+    upgraded = Database(path)
+    await upgraded.open()
+    rows = await upgraded.fetch_all("SELECT reference, loss_amount, loss_value, loss_currency FROM reports ORDER BY id")
+    assert [tuple(row) for row in rows] == [
+        ("MY-11111111", "RM 1,500", "1500", "MYR"), ("ID-22222222", "5 juta", "5000000", "IDR"),
+        ("TH-33333333", "a lot", None, None),  # not understood: kept as typed, counted in no total
+        ("VN-44444444", None, None, None)]
+    await upgraded.close()
