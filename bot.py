@@ -23,6 +23,7 @@ from harmline.channels.summary import SummaryChannel
 from harmline.channels.telegram_chat import TelegramChatChannel
 from harmline.channels.telegram_files import download
 from harmline.channels.webhook import WebhookChannel
+from harmline.dashboard.server import Dashboard
 from harmline.delivery import Channel, OutboxWorker
 from harmline.handlers import register_handlers
 from harmline.handlers.context import BotData, HarmlineApplication, HarmlineContext, Services
@@ -82,6 +83,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     # lanes it works on, under a name of its own. SQLite is one process.
     services.worker_name = process_name(settings) if settings.database_url else None
     services.metrics = intake.metrics = Metrics()
+    if settings.dashboard.with_bot:
+        services.dashboard = Dashboard(settings, store, catalogs, clock)
 
     bot = TelegramClient(
         settings.telegram.token,
@@ -142,6 +145,9 @@ async def _post_init(application: HarmlineApplication) -> None:
         await services.operations.start()
         log.info("metrics and health on http://%s:%d/metrics, /healthz, /readyz", settings.operations.listen,
                  settings.operations.port)
+    if services.dashboard is not None:
+        await services.dashboard.start()
+        log.info("dashboard on http://%s:%d/", settings.dashboard.listen, settings.dashboard.port)
     if settings.ocr.enabled:
         bot, limit = application.bot, settings.ocr.max_image_bytes
         reading = ScreenshotReading(services.intake, make_reader(settings.ocr, installed()), settings.ocr,
@@ -238,6 +244,8 @@ async def _post_shutdown(application: HarmlineApplication) -> None:
         return
     if services.operations is not None:
         await services.operations.stop()
+    if services.dashboard is not None:
+        await services.dashboard.stop()
     if services.screenshots is not None:
         await services.screenshots.stop()
     if services.worker is not None:

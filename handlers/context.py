@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -21,6 +21,15 @@ from harmline.services.summaries import Summaries
 from harmline.settings import Settings
 from harmline.updates.client import TelegramClient
 from harmline.updates.feed import UpdateFeed
+
+
+class Server(Protocol):
+    """A server the bot process runs beside the bot (the dashboard): started in post_init, stopped
+    in post_shutdown."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Services:
     metrics: Metrics | None = None  # served on [operations] port
     operations: OperationsServer | None = None
     http: httpx.AsyncClient | None = None
+    dashboard: Server | None = None  # [dashboard] with_bot: served by this process too
 
 
 class BotData:

@@ -217,6 +217,7 @@ def _dashboard(table: _Table) -> DashboardSettings:
     if username is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", username.removeprefix("@")):
         raise ConfigError(f"{table.key('bot_username')}: {username!r} is not a Telegram bot username")
     dashboard = DashboardSettings(port=port, listen=table.text("listen", defaults.listen),
+                                  with_bot=table.get("with_bot", bool, defaults.with_bot),
                                   session_hours=table.positive("session_hours", float, defaults.session_hours),
                                   bot_username=username.removeprefix("@") if username else None)
     table.finish()

@@ -89,9 +89,11 @@ class ViewerSettings:
 
 @dataclass(frozen=True)
 class DashboardSettings:
-    """The web dashboard (``[dashboard]``), served by ``harmline dashboard`` on this port."""
+    """The web dashboard (``[dashboard]``), served by ``harmline dashboard`` on this port, or by
+    ``harmline run`` itself when ``with_bot``."""
 
     port: int = 8080
+    with_bot: bool = False
     listen: str = "127.0.0.1"
     session_hours: float = 12.0  # a sign-in lasts this long
     # The bot's username, for the Telegram Login widget (the domain is set with @BotFather /setdomain).

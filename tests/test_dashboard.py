@@ -9,17 +9,23 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from harmline.dashboard.login import login_hash
 from harmline.dashboard.server import Dashboard
+from harmline.demo.environment import LocalDeployment
 from harmline.i18n import Catalogs
 from harmline.reports.model import Origin
 from harmline.settings import Settings
 from tests.conftest import Clock
+from tests.test_e2e import report_and_send_now
+from tests.test_e2e_moderation import MOD_MY, MODERATORS_GROUP
+from tests.test_e2e_moderation import _config as moderation_config
 from tests.test_intake import Harness
 
 TOKEN = "123456:TEST-TOKEN"  # tests/conftest.py's configuration
@@ -192,3 +198,29 @@ async def test_a_ministry_viewer_downloads_their_countrys_weekly_files_and_no_ot
         assert csv.status_code == 200 and b"pindahkan" not in csv.content
         assert (await client.get("/downloads/TH/2026-W48/pdf")).status_code == 404
         assert (await client.get("/downloads/MY/not-a-week/pdf")).status_code == 404
+
+
+async def test_harmline_run_serves_the_dashboard_beside_the_bot_when_asked(tmp_path: Path) -> None:
+    """[dashboard] with_bot: the bot's own process serves the pages (started in post_init, stopped
+    in post_shutdown); a report the bot just took is on the moderator's queue and page."""
+    port = free_port()
+
+    def config(document: dict[str, Any]) -> dict[str, Any]:
+        return {**moderation_config(document), "dashboard": {"port": port, "with_bot": True}}
+
+    deployment = LocalDeployment(str(tmp_path / "harmline.db"), config=config)
+    deployment.server.make_forum(MODERATORS_GROUP)
+    async with deployment:
+        citizen = deployment.server.user(8801, "Mei", language_code="en")
+        reference, _ack = await report_and_send_now(deployment, citizen,
+                                                     "Fake parcel SMS: pay RM3 at poslaju-redeliver.com")
+        fields = {"id": str(MOD_MY), "first_name": "Aziz", "auth_date": str(int(datetime.now(UTC).timestamp()))}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            answer = await client.post("/auth", json={**fields, "hash": login_hash(fields, deployment.server.token)})
+            assert answer.status_code == 200, answer.text
+            assert reference in (await client.get("/queue")).text
+            page = await client.get(f"/reports/{reference}")
+            assert page.status_code == 200 and "poslaju-redeliver[.]com" in page.text
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(httpx.ConnectError):  # stopped with the bot
+            await client.get(f"http://127.0.0.1:{port}/login")

@@ -72,6 +72,7 @@ def test_environment_token_overrides_the_file(monkeypatch: pytest.MonkeyPatch) -
          "retention.countries.MY.delete_after: unknown key"),
         (lambda d: d.update(retention={"time": "late"}), "retention.time: 'late' is not a time of day"),
         (lambda d: d.update(dashboard={"port": 0}), "dashboard.port: 0 is not a TCP port"),
+        (lambda d: d.update(dashboard={"with_bot": "yes"}), "dashboard.with_bot"),
         (lambda d: d.update(dashboard={"bot_username": "not a bot"}), "dashboard.bot_username: 'not a bot' is not"),
         (lambda d: d.update(viewers=[{"telegram_user_id": 5, "countries": ["TH"]}]),
          "viewers[0].countries[0]: 'TH' is not in deployment.countries"),
