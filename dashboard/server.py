@@ -7,6 +7,7 @@ reports are addressed by reference. The server writes no access log.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -20,11 +21,12 @@ from aiohttp import web
 from harmline.dashboard.access import Viewer, viewer_of
 from harmline.dashboard.charts import Bar, bars_svg, columns_svg
 from harmline.dashboard.login import Identity, LoginRefused, Sessions, verify_login
+from harmline.exports import EXPORT_STATUSES, write_export
 from harmline.i18n import LANGUAGES, Catalogs
 from harmline.i18n.languages import negotiate
 from harmline.moderation.roles import Roster
 from harmline.reports.indicators import defang
-from harmline.reports.labels import babel_locale, country_name
+from harmline.reports.labels import N_, babel_locale, country_name
 from harmline.reports.reference import normalise_reference
 from harmline.repositories import Store
 from harmline.services.summaries import Summaries
@@ -60,6 +62,11 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# The exports offered per week: which reports (harmline export --status) and each format's file.
+EXPORT_CHOICES = {"forwarded": N_("Forwarded to a contact"), "confirmed": N_("Confirmed by a moderator"),
+                  "received": N_("Every report received")}
+EXPORT_FILES = {"csv": ("CSV", "csv", "text/csv"), "jsonl": ("JSON Lines", "jsonl", "application/jsonl"),
+                "stix": ("STIX 2.1", "json", "application/json")}
 
 
 class Dashboard:
@@ -88,6 +95,7 @@ class Dashboard:
         app.router.add_get("/reports/{reference}", self._report)
         app.router.add_get("/queue", self._queue)
         app.router.add_get("/downloads/{country}/{week}/{kind}", self._download)
+        app.router.add_get("/exports/{country}/{week}/{format}", self._export)
         return app
 
     async def start(self) -> None:
@@ -212,14 +220,17 @@ class Dashboard:
             losses=[(m.currency, number(m.reports, locale), money(m.total, m.currency, locale),
                      money(m.median, m.currency, locale)) for m in summary.money],
             indicators=[(indicator_label(i.kind, _), defang(i.value), number(i.reports, locale),
-                         number(i.reports_before, locale), day(i.first_seen, ZoneInfo(zone), locale))
+                         number(i.reports_before, locale), day(i.first_seen, ZoneInfo(zone), locale),
+                         day(i.last_seen, ZoneInfo(zone), locale))
                         for i in summary.top_indicators],
             clusters=[(indicator_label(c.kind, _), defang(c.value), number(c.reports, locale),
                        ", ".join([*(category_label(k, _) for k in c.categories),
                                   *(platform_label(k, _) for k in c.platforms)]),
                        f"{day(c.first_seen, ZoneInfo(zone), locale)} – {day(c.last_seen, ZoneInfo(zone), locale)}")
                       for c in summary.new_clusters],
-            complete_week=last_complete_week(zone, now).label)
+            complete_week=last_complete_week(zone, now).label,
+            exports=[(status, _(label)) for status, label in EXPORT_CHOICES.items()],
+            export_files=[(kind, name) for kind, (name, _extension, _media) in EXPORT_FILES.items()])
 
     async def _queue(self, request: web.Request) -> web.StreamResponse:
         """Undecided reports of the moderator's countries (or one of them), oldest first."""
@@ -258,6 +269,30 @@ class Dashboard:
                              else (files.csv, files.csv_name, "text/csv"))
         return web.Response(body=body, content_type=media,
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def _export(self, request: web.Request) -> web.StreamResponse:
+        """A week's reports of one country in a status (``?status=``, forwarded by default) as
+        CSV, JSON Lines or STIX 2.1: ``harmline export``'s files, with no reporter data and no
+        report text, so ministry viewers may have them too."""
+        viewer = await self._viewer(request)
+        if viewer is None:
+            raise web.HTTPFound("/login")
+        country, kind = request.match_info["country"], request.match_info["format"]
+        asked = request.query.get("status", "forwarded")
+        status = next((known for known in EXPORT_STATUSES if known == asked), None)
+        try:
+            week = Week.parse(request.match_info["week"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        if not viewer.sees(country) or kind not in EXPORT_FILES or status is None:
+            raise web.HTTPNotFound()
+        start, end = week.bounds(TIME_ZONES[country])
+        body = io.BytesIO()  # one country's week: a few MB at most, even in the busiest week
+        await write_export(kind, self.store.exports.reports_since(start, country, until=end, status=status), body,
+                           producer=" ".join(self.settings.countries), status=status)
+        _name, extension, media = EXPORT_FILES[kind]
+        return web.Response(body=body.getvalue(), content_type=media, headers={
+            "Content-Disposition": f'attachment; filename="harmline-{country}-{week.label}-{status}.{extension}"'})
 
     async def _report(self, request: web.Request) -> web.StreamResponse:
         """One report and its history, for its country's moderators (and admins). Anyone else,

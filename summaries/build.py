@@ -116,7 +116,8 @@ class SummaryBuilder:
             history = await self.store.history(country, repeated.kind, repeated.value, start)
             if len(top) < TOP_INDICATORS:
                 top.append(RepeatedIndicator(repeated.kind, repeated.value, repeated.reports, history.reports,
-                                             history.first_seen or repeated.first_in_week))
+                                             history.first_seen or repeated.first_in_week,
+                                             repeated.last_in_week))
             if history.reports == 0 and repeated.reports >= CLUSTER_MIN_REPORTS and len(clusters) < NEW_CLUSTERS:
                 spread = await self.store.spread(country, repeated.kind, repeated.value, start, end)
                 clusters.append(Cluster(repeated.kind, repeated.value, repeated.reports,

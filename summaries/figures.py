@@ -53,6 +53,7 @@ class RepeatedIndicator:
     reports: int  # the week's reports that carry it
     reports_before: int  # earlier reports of the same country that carried it
     first_seen: datetime
+    last_seen: datetime  # the week's last report that carried it
 
 
 @dataclass(frozen=True)

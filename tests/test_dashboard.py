@@ -4,6 +4,9 @@ language."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -198,6 +201,34 @@ async def test_a_ministry_viewer_downloads_their_countrys_weekly_files_and_no_ot
         assert csv.status_code == 200 and b"pindahkan" not in csv.content
         assert (await client.get("/downloads/TH/2026-W48/pdf")).status_code == 404
         assert (await client.get("/downloads/MY/not-a-week/pdf")).status_code == 404
+
+
+async def test_exports_by_status_and_format_for_the_viewers_countries_without_reporter_data(site: Site) -> None:
+    my_reports = sorted(ref for ref in re.findall(r"MY-[0-9A-Z]{8}", " ".join(site.references.values())))
+    async with signed_in(site, MINISTRY_MY) as client:
+        overview = (await client.get("/overview")).text
+        assert '/exports/MY/2026-W47/stix?status=confirmed"' in overview  # the last complete week
+        received = await client.get("/exports/MY/2026-W48/csv?status=received")
+        assert received.status_code == 200
+        assert received.headers["content-disposition"] == 'attachment; filename="harmline-MY-2026-W48-received.csv"'
+        rows = list(csv.DictReader(io.StringIO(received.content.decode("utf-8-sig"))))
+        assert len(rows) == 2 and {row["country"] for row in rows} == {"MY"}
+        assert my_reports[0] in {row["reference"] for row in rows}
+        assert "+60123456789" in received.text
+        for private in ("pindahkan", "Somchai", "script", "301", "303"):
+            assert private not in received.text, private
+        # Under review before forwarding: nothing was forwarded yet, so the default export is empty.
+        forwarded = await client.get("/exports/MY/2026-W48/jsonl")
+        assert forwarded.status_code == 200 and forwarded.content == b""
+        lines = (await client.get("/exports/MY/2026-W48/jsonl?status=received")).text.splitlines()
+        assert len(lines) == 2 and all(json.loads(line)["country"] == "MY" for line in lines)
+        bundle = (await client.get("/exports/MY/2026-W48/stix?status=received")).json()
+        assert bundle["type"] == "bundle" and any(o["type"] == "indicator" for o in bundle["objects"])
+        for refused in ("/exports/TH/2026-W48/csv?status=received", "/exports/MY/2026-W48/xml",
+                        "/exports/MY/2026-W48/csv?status=everything", "/exports/MY/W48/csv"):
+            assert (await client.get(refused)).status_code == 404, refused
+    async with httpx.AsyncClient(base_url=site.base) as stranger:
+        assert (await stranger.get("/exports/MY/2026-W48/csv?status=received")).status_code == 302
 
 
 async def test_harmline_run_serves_the_dashboard_beside_the_bot_when_asked(tmp_path: Path) -> None:

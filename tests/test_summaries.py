@@ -57,9 +57,9 @@ async def test_the_figures_of_a_known_week(database: SQLDatabase) -> None:
     assert decisions.decided_in_week == 6
     assert decisions.median_decision_seconds == (3600 + 7200) / 2
     assert summary.top_indicators == (
-        RepeatedIndicator("phone", PHONE, 3, 1, bangkok(10, 9)),
-        RepeatedIndicator("url", SLOT, 3, 0, bangkok(18, 9)),
-        RepeatedIndicator("url", URL, 2, 0, bangkok(16, 0, 30)),
+        RepeatedIndicator("phone", PHONE, 3, 1, bangkok(10, 9), bangkok(22, 23, 30)),
+        RepeatedIndicator("url", SLOT, 3, 0, bangkok(18, 9), bangkok(20, 9)),  # not the withdrawn one of the 17th
+        RepeatedIndicator("url", URL, 2, 0, bangkok(16, 0, 30), bangkok(16, 10)),  # nor the harmless one of the 17th
     )
     # The slot site is new this week and in three reports; the phone was seen before; the phishing
     # link is in only two (the third report with it was found harmless).

@@ -72,8 +72,10 @@ def country_summary(country: str = "TH", received: int = 42, *, empty: bool = Fa
         decisions=Decisions(confirmed=share(25), rejected=share(6), merged=share(4), pending=share(7),
                             decided_in_week=33, median_decision_seconds=5.5 * 3600),
         top_indicators=(
-            RepeatedIndicator("url", RAW_LINK, 6, 2, datetime(2026, 11, 2, 3, 0, tzinfo=UTC)),
-            RepeatedIndicator("phone", "+66812345678", 4, 0, datetime(2026, 11, 17, 9, 0, tzinfo=UTC)),
+            RepeatedIndicator("url", RAW_LINK, 6, 2, datetime(2026, 11, 2, 3, 0, tzinfo=UTC),
+                              datetime(2026, 11, 21, 8, 0, tzinfo=UTC)),
+            RepeatedIndicator("phone", "+66812345678", 4, 0, datetime(2026, 11, 17, 9, 0, tzinfo=UTC),
+                              datetime(2026, 11, 20, 16, 0, tzinfo=UTC)),
         ),
         new_clusters=(Cluster("url", SHORT_LINK, 5, ("scam",), ("sms", "facebook"),
                               datetime(2026, 11, 17, 1, 0, tzinfo=UTC), datetime(2026, 11, 22, 14, 0, tzinfo=UTC)),),
