@@ -79,6 +79,8 @@ class LocalDeployment:
         document = self.edit_config(local_config(self.database, self.server, self.receiver, **self.overrides))
         self.settings = parse_settings(document)
         self.application = build_application(self.settings, clock=self.clock)
+        processor = self.application.update_processor
+        self.server.bot_busy = lambda: processor.current_concurrent_updates > 0
         self._bot_stack = AsyncExitStack()
         await self._bot_stack.enter_async_context(running(self.application))
 
@@ -86,6 +88,7 @@ class LocalDeployment:
         if self._bot_stack is not None:
             await self._bot_stack.aclose()
             self._bot_stack = None
+        self.server.bot_busy = lambda: False
 
     @property
     def services(self) -> Services:

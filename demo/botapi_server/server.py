@@ -94,6 +94,9 @@ class BotApiServer(BotApiMethods):
         self._closing = False
         self._in_flight = 0
         self._last_activity = 0.0
+        # Set by whoever runs the bot in the same process: whether it is still handling an update.
+        # A handler may go longer than IDLE_QUIET without calling the API (a busy database).
+        self.bot_busy: Callable[[], bool] = lambda: False
         self._flood_left = 0
         self._flood_retry_after = 1
         self._flood_methods: set[str] | None = None
@@ -384,10 +387,12 @@ class BotApiServer(BotApiMethods):
         return self.callback_answers[after]
 
     async def wait_idle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 (public API)
-        """Wait until every pushed update is fetched and confirmed and the bot made no call for 0.2 s."""
+        """Wait until every pushed update is fetched and confirmed, the bot handles none (``bot_busy``)
+        and made no call for 0.2 s."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self._queue or self._in_flight or loop.time() - self._last_activity < IDLE_QUIET:
+        while (self._queue or self._in_flight or self.bot_busy()
+               or loop.time() - self._last_activity < IDLE_QUIET):
             if loop.time() >= deadline:
                 raise AssertionError(
                     self.dump(
