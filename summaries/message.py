@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from harmline.reports.indicators import defang
-from harmline.reports.labels import babel_locale, country_name, duration_text, flag
+from harmline.reports.labels import babel_locale, country_name, flag
 from harmline.summaries.figures import Count, CountrySummary, RegionalSummary
 from harmline.summaries.week import Week
 from harmline.summaries.wording import (
     category_label,
     change,
     day,
+    decision_lines,
     indicator_label,
     language_label,
     money,
@@ -79,14 +80,8 @@ def country_message(summary: CountrySummary, language: str, _: Gettext) -> str:
                 total=money(lost.total, lost.currency, locale), count=number(lost.reports, locale),
                 median=money(lost.median, lost.currency, locale))))
         parts.append("\n".join(lines))
-    decisions = summary.decisions
-    parts.append("<b>" + escape(_("Decisions")) + "</b>\n" + escape(
-        _("Confirmed {confirmed} · not harmful {rejected} · merged {merged} · pending {pending}").format(
-            confirmed=number(decisions.confirmed, locale), rejected=number(decisions.rejected, locale),
-            merged=number(decisions.merged, locale), pending=number(decisions.pending, locale)))
-        + "\n" + escape(_("Median time to decision: {duration} ({count} decisions this week)").format(
-            duration=duration_text(decisions.median_decision_seconds, _),
-            count=number(decisions.decided_in_week, locale))))
+    parts.append("<b>" + escape(_("Decisions")) + "</b>\n"
+                 + "\n".join(escape(line) for line in decision_lines(summary.decisions, locale, _)))
     if summary.top_indicators:
         lines = ["<b>" + escape(_("Most reported")) + "</b>"]
         for item in summary.top_indicators[:_TOP]:

@@ -17,9 +17,11 @@ from harmline.reports.labels import (
     INDICATOR_LABELS,
     PLATFORM_LABELS,
     SCAM_TYPE_LABELS,
+    duration_text,
     language_name,
 )
 from harmline.reports.model import Category, Platform
+from harmline.summaries.figures import Decisions
 from harmline.summaries.week import Week
 
 Gettext = Callable[[str], str]
@@ -130,3 +132,13 @@ def day(moment: datetime, zone: ZoneInfo, locale: Locale) -> str:
 def indicator_label(kind: str, gettext: Gettext) -> str:
     label = INDICATOR_LABELS.get(kind)
     return gettext(label) if label else kind
+
+
+def decision_lines(decisions: Decisions, locale: Locale, _: Gettext) -> tuple[str, str]:
+    """The week's decisions by outcome, and how long a decision took (message and dashboard)."""
+    return (_("Confirmed {confirmed} · not harmful {rejected} · merged {merged} · pending {pending}").format(
+                confirmed=number(decisions.confirmed, locale), rejected=number(decisions.rejected, locale),
+                merged=number(decisions.merged, locale), pending=number(decisions.pending, locale)),
+            _("Median time to decision: {duration} ({count} decisions this week)").format(
+                duration=duration_text(decisions.median_decision_seconds, _),
+                count=number(decisions.decided_in_week, locale)))

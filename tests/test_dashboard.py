@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from harmline.dashboard.login import login_hash
 from harmline.dashboard.server import Dashboard
@@ -134,6 +135,8 @@ async def test_a_ministry_viewer_sees_their_countrys_week_in_their_language_with
         body = page.text[page.text.index("<body>"):]
         assert _("New clusters: reported by several citizens, never before this week") in body
         assert "/downloads/MY/2026-W47/csv" in body
+        decided = _("Confirmed {confirmed} · not harmful {rejected} · merged {merged} · pending {pending}")
+        assert str(escape(decided.format(confirmed=0, rejected=0, merged=0, pending=2))) in body  # under review
         assert "+60123456789" in page.text  # the most reported number, as an indicator
         assert "pindahkan" not in page.text and "Somchai" not in page.text  # never a citizen's words
         assert (await client.get("/overview?country=TH")).status_code == 404
