@@ -26,7 +26,9 @@ from harmline.i18n import LANGUAGES, Catalogs
 from harmline.i18n.languages import negotiate
 from harmline.moderation.roles import Roster
 from harmline.reports.indicators import defang
-from harmline.reports.labels import N_, babel_locale, country_name
+from harmline.reports.labels import DELIVERY_LABELS, N_, STATUS_LABELS, babel_locale, country_name
+from harmline.reports.model import ReportStatus
+from harmline.reports.purpose import FORWARD
 from harmline.reports.reference import normalise_reference
 from harmline.repositories import Store
 from harmline.services.summaries import Summaries
@@ -63,6 +65,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STATUSES = {status.value for status in ReportStatus}
 # The exports offered per week: which reports (harmline export --status) and each format's file.
 EXPORT_CHOICES = {"forwarded": N_("Forwarded to a contact"), "confirmed": N_("Confirmed by a moderator"),
                   "received": N_("Every report received")}
@@ -311,7 +314,16 @@ class Dashboard:
                               message=_("No report {ref} among your countries.").format(
                                   ref=reference or request.match_info["reference"][:20]))
         history = await self.store.moderation.history(report.id)
-        return self._page(request, "report.html", viewer=viewer, report=report, history=history,
+        forwards = [d for d in await self.store.outbox.for_report(report.id) if d.purpose == FORWARD]
+
+        def state(value: str | None) -> str:
+            return _(STATUS_LABELS[ReportStatus(value)]) if value in STATUSES else value or ""
+
+        return self._page(request, "report.html", viewer=viewer, report=report, state_label=state(report.status.value),
+                          history=[(f"{entry.at:%Y-%m-%d %H:%M}", entry.actor_name or "", entry.action,
+                                    f"{state(entry.from_status)} → {state(entry.to_status)}"
+                                    if entry.from_status or entry.to_status else "") for entry in history],
+                          forwards=[(d.contact_name, d.channel, _(DELIVERY_LABELS[d.state])) for d in forwards],
                           words=defang(report.text), category=category_label(report.category, _),
                           country_label=country_name(report.country, self._language(request)),
                           indicators=[(indicator_label(i.kind, _), defang(i.value)) for i in report.indicators])

@@ -24,7 +24,7 @@ from harmline.handlers.language import user_language
 from harmline.handlers.moderator_lists import render_history, show_find_page, show_queue_page
 from harmline.i18n import Gettext
 from harmline.reports.decisions import Action
-from harmline.reports.labels import STATUS_LABELS
+from harmline.reports.labels import DELIVERY_LABELS, STATUS_LABELS
 from harmline.reports.model import Report
 from harmline.reports.purpose import FORWARD
 from harmline.services.moderation import Moderator, Ruling, Verdict
@@ -262,7 +262,8 @@ async def _history_text(context: HarmlineContext, report: Report, _: Gettext) ->
     forwards = [d for d in deliveries if d.purpose == FORWARD]
     if forwards:
         lines.append("<b>" + escape(_("Forwarded to")) + "</b>")
-        lines += [f"• {escape(d.contact_name)} ({escape(d.channel)}): {escape(d.state)}" for d in forwards]
+        lines += [f"• {escape(d.contact_name)} ({escape(d.channel)}): {escape(_(DELIVERY_LABELS[d.state]))}"
+                  for d in forwards]
     # Whole lines only: a cut inside a tag or an entity ("&am") is HTML Telegram refuses.
     kept: list[str] = []
     for line in lines:

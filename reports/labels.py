@@ -75,6 +75,14 @@ STATUS_LABELS: dict[ReportStatus, str] = {
     ReportStatus.CANCELLED: N_("withdrawn by the citizen"),
 }
 
+# Where a forward to a contact stands (reports.model.Delivery.state), for moderators.
+DELIVERY_LABELS: dict[str, str] = {
+    "pending": N_("waiting to be sent"),
+    "delivered": N_("delivered"),
+    "failed": N_("failed: an admin was told"),
+    "cancelled": N_("not sent (withdrawn or kept on file)"),
+}
+
 # "Need more info": what a moderator can ask the citizen (button label, then the question).
 QUESTIONS: dict[str, tuple[str, str]] = {
     "screenshot": (N_("Screenshots"), N_("Could you send screenshots of the conversation, the post or the "

@@ -4,6 +4,7 @@ language."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -22,13 +23,13 @@ from markupsafe import escape
 
 from harmline.dashboard.login import login_hash
 from harmline.dashboard.server import Dashboard
-from harmline.demo.environment import LocalDeployment
+from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
 from harmline.i18n import Catalogs
 from harmline.reports.model import Origin
 from harmline.settings import Settings
 from tests.conftest import Clock
 from tests.test_e2e import report_and_send_now
-from tests.test_e2e_moderation import MOD_MY, MODERATORS_GROUP
+from tests.test_e2e_moderation import MOD_MY, MODERATORS_GROUP, button, card_of
 from tests.test_e2e_moderation import _config as moderation_config
 from tests.test_intake import Harness
 
@@ -255,6 +256,18 @@ async def test_harmline_run_serves_the_dashboard_beside_the_bot_when_asked(tmp_p
             assert reference in (await client.get("/queue")).text
             page = await client.get(f"/reports/{reference}")
             assert page.status_code == 200 and "poslaju-redeliver[.]com" in page.text
+            assert "<td>new</td>" in page.text and "being written by the citizen → new" in page.text
+            assert "National Scam Response Centre" not in page.text  # under review: not forwarded yet
+            card = await card_of(deployment, reference)
+            deployment.server.user(MOD_MY, "Aziz").press(card, button(card, "confirm"))
+            await deployment.server.wait_for(lambda m: m.chat_id == CONTACT_CHAT_ID and reference in m.plain_text)
+            forwarded = "<td>National Scam Response Centre</td><td>telegram</td><td>delivered</td>"
+            for _attempt in range(50):  # the outbox marks the forward delivered just after sending it
+                page = await client.get(f"/reports/{reference}")
+                if forwarded in page.text:
+                    break
+                await asyncio.sleep(0.1)
+            assert forwarded in page.text and "new → confirmed" in page.text, page.text
     async with httpx.AsyncClient() as client:
         with pytest.raises(httpx.ConnectError):  # stopped with the bot
             await client.get(f"http://127.0.0.1:{port}/login")
