@@ -234,7 +234,9 @@ class Dashboard:
                        f"{day(c.first_seen, ZoneInfo(zone), locale)} – {day(c.last_seen, ZoneInfo(zone), locale)}")
                       for c in summary.new_clusters],
             complete_week=last_complete_week(zone, now).label,
-            exports=[(status, _(label)) for status, label in EXPORT_CHOICES.items()],
+            # This week so far, then the last complete one.
+            exports=[(week.label, status, _(label)) for week in (this_week, last_complete_week(zone, now))
+                     for status, label in EXPORT_CHOICES.items()],
             export_files=[(kind, name) for kind, (name, _extension, _media) in EXPORT_FILES.items()])
 
     async def _queue(self, request: web.Request) -> web.StreamResponse:

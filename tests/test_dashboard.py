@@ -212,6 +212,7 @@ async def test_exports_by_status_and_format_for_the_viewers_countries_without_re
     async with signed_in(site, MINISTRY_MY) as client:
         overview = (await client.get("/overview")).text
         assert '/exports/MY/2026-W47/stix?status=confirmed"' in overview  # the last complete week
+        assert '/exports/MY/2026-W48/jsonl?status=received"' in overview  # and this week so far
         received = await client.get("/exports/MY/2026-W48/csv?status=received")
         assert received.status_code == 200
         assert received.headers["content-disposition"] == 'attachment; filename="harmline-MY-2026-W48-received.csv"'
