@@ -183,6 +183,7 @@ def test_the_examples_commented_keys_are_valid_once_uncommented(tmp_path: Path) 
     assert settings.moderator_chats[0].chat_id == -1001234567890
     assert settings.retention.period("MY").deidentify_after_days == 90
     assert settings.dashboard.bot_username == "harmline_bot" and settings.viewers[0].countries == ("MY",)
+    assert settings.dashboard.with_bot
     assert settings.retention.period("MY").delete_after_days == 730
 
 
