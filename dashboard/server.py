@@ -197,6 +197,7 @@ class Dashboard:
         zone = TIME_ZONES[country]
         now = self.clock()
         this_week = Week.containing(now.astimezone(ZoneInfo(zone)).date())
+        complete_week = last_complete_week(zone, now)
         summary = await self.builder.country(country, this_week, now)
         weeks = [this_week]
         for _step in range(TREND_WEEKS - 1):
@@ -233,9 +234,9 @@ class Dashboard:
                                   *(platform_label(k, _) for k in c.platforms)]),
                        f"{day(c.first_seen, ZoneInfo(zone), locale)} – {day(c.last_seen, ZoneInfo(zone), locale)}")
                       for c in summary.new_clusters],
-            complete_week=last_complete_week(zone, now).label,
+            complete_week=complete_week.label,
             # This week so far, then the last complete one.
-            exports=[(week.label, status, _(label)) for week in (this_week, last_complete_week(zone, now))
+            exports=[(week.label, status, _(label)) for week in (this_week, complete_week)
                      for status, label in EXPORT_CHOICES.items()],
             export_files=[(kind, name) for kind, (name, _extension, _media) in EXPORT_FILES.items()])
 
