@@ -53,6 +53,7 @@ from harmline.summaries.wording import (
 log = logging.getLogger(__name__)
 SESSION_COOKIE, LANGUAGE_COOKIE = "harmline_session", "harmline_lang"
 TREND_WEEKS = 12
+PERIODS = (1, 4, 12)  # the most reported values over this week, or this and the weeks before it
 QUEUE_PAGE = 20
 Clock = Callable[[], datetime]
 SECURITY_HEADERS = {
@@ -98,6 +99,7 @@ class Dashboard:
         app.router.add_get("/overview", self._overview)
         app.router.add_get("/reports/{reference}", self._report)
         app.router.add_get("/queue", self._queue)
+        app.router.add_get("/indicators", self._indicators)
         app.router.add_get("/downloads/{country}/{week}/{kind}", self._download)
         app.router.add_get("/exports/{country}/{week}/{format}", self._export)
         return app
@@ -183,16 +185,26 @@ class Dashboard:
         response.del_cookie(SESSION_COOKIE)
         raise response
 
-    async def _overview(self, request: web.Request) -> web.StreamResponse:
+    async def _scope(self, request: web.Request) -> tuple[Viewer, str] | web.Response:
+        """Who asks and for which of their countries (``?country=``, their first by default); or
+        the page to answer with (a redirect to sign in is raised)."""
         viewer = await self._viewer(request)
         if viewer is None:
             raise web.HTTPFound("/login")
-        language = self._language(request)
-        _ = self.catalogs.gettext(language)
         country = request.query.get("country", viewer.countries[0] if viewer.countries else "")
         if not viewer.sees(country):
+            _ = self.catalogs.gettext(self._language(request))
             return self._page(request, "missing.html", status=404, viewer=viewer,
                               message=_("Nothing to show for this country among yours."))
+        return viewer, country
+
+    async def _overview(self, request: web.Request) -> web.StreamResponse:
+        scope = await self._scope(request)
+        if isinstance(scope, web.Response):
+            return scope
+        viewer, country = scope
+        language = self._language(request)
+        _ = self.catalogs.gettext(language)
         locale = babel_locale(language)
         zone = TIME_ZONES[country]
         now = self.clock()
@@ -240,6 +252,33 @@ class Dashboard:
                      for status, label in EXPORT_CHOICES.items()],
             export_files=[(kind, name) for kind, (name, _extension, _media) in EXPORT_FILES.items()])
 
+    async def _indicators(self, request: web.Request) -> web.StreamResponse:
+        """The most reported numbers, links and accounts of one country over this week or the last
+        4 or 12 weeks (``?weeks=``), with the weekly summary's counting (SummaryBuilder)."""
+        scope = await self._scope(request)
+        if isinstance(scope, web.Response):
+            return scope
+        viewer, country = scope
+        language = self._language(request)
+        _, locale, zone = self.catalogs.gettext(language), babel_locale(language), TIME_ZONES[country]
+        asked = request.query.get("weeks", "1")
+        weeks = int(asked) if asked in {str(period) for period in PERIODS} else 1
+        this_week = Week.containing(self.clock().astimezone(ZoneInfo(zone)).date())
+        first = this_week
+        for _step in range(weeks - 1):
+            first = first.previous()
+        values = await self.builder.most_reported(country, first.bounds(zone)[0], this_week.bounds(zone)[1])
+        return self._page(
+            request, "indicators.html", viewer=viewer, country=country, weeks=weeks,
+            countries=[(code, country_name(code, language)) for code in viewer.countries],
+            country_label=country_name(country, language),
+            span=this_week.label if weeks == 1 else f"{first.label} – {this_week.label}",
+            periods=[(period, _("This week") if period == 1 else _("Last {count} weeks").format(count=period))
+                     for period in PERIODS],
+            rows=[(indicator_label(i.kind, _), defang(i.value), number(i.reports, locale),
+                   number(i.reports_before, locale), day(i.first_seen, ZoneInfo(zone), locale),
+                   day(i.last_seen, ZoneInfo(zone), locale)) for i in values])
+
     async def _queue(self, request: web.Request) -> web.StreamResponse:
         """Undecided reports of the moderator's countries (or one of them), oldest first."""
         viewer = await self._viewer(request)
@@ -255,7 +294,7 @@ class Dashboard:
         page = await self.store.moderation.queue([country] if country else viewer.countries, offset=offset,
                                                  limit=QUEUE_PAGE)
         return self._page(request, "queue.html", viewer=viewer, page=page, country=country,
-                          items=[(item.reference, category_label(item.category, _), item.status.value,
+                          items=[(item.reference, category_label(item.category, _), _(STATUS_LABELS[item.status]),
                                   f"{item.received_at:%Y-%m-%d %H:%M}", defang(item.excerpt), item.urgent)
                                  for item in page.items],
                           following=offset + QUEUE_PAGE if offset + QUEUE_PAGE < page.total else None)

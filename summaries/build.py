@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from harmline.reports.model import Category, ReportStatus
 from harmline.reports.money import Money
-from harmline.repositories.summaries import SummaryRepository, Tally
+from harmline.repositories.summaries import History, RepeatedValue, SummaryRepository, Tally
 from harmline.settings.model import TIME_ZONES
 from harmline.summaries.figures import (
     Cluster,
@@ -49,6 +49,11 @@ def _counts(tallies: Iterable[Tally], key: str) -> tuple[Count, ...]:
         (this_week if tally.day >= 7 else last_week)[value] += tally.reports
     keys = sorted(set(this_week) | set(last_week), key=lambda k: (-this_week[k], -last_week[k], k))
     return tuple(Count(k, this_week[k], last_week[k]) for k in keys)
+
+
+def _repeated(repeated: RepeatedValue, history: History) -> RepeatedIndicator:
+    return RepeatedIndicator(repeated.kind, repeated.value, repeated.reports, history.reports,
+                             history.first_seen or repeated.first_in_week, repeated.last_in_week)
 
 
 def _money(amounts: Iterable[Money]) -> tuple[MoneyLost, ...]:
@@ -115,9 +120,7 @@ class SummaryBuilder:
         for repeated in await self.store.repeated_values(country, start, end):
             history = await self.store.history(country, repeated.kind, repeated.value, start)
             if len(top) < TOP_INDICATORS:
-                top.append(RepeatedIndicator(repeated.kind, repeated.value, repeated.reports, history.reports,
-                                             history.first_seen or repeated.first_in_week,
-                                             repeated.last_in_week))
+                top.append(_repeated(repeated, history))
             if history.reports == 0 and repeated.reports >= CLUSTER_MIN_REPORTS and len(clusters) < NEW_CLUSTERS:
                 spread = await self.store.spread(country, repeated.kind, repeated.value, start, end)
                 clusters.append(Cluster(repeated.kind, repeated.value, repeated.reports,
@@ -126,6 +129,12 @@ class SummaryBuilder:
             if len(top) >= TOP_INDICATORS and len(clusters) >= NEW_CLUSTERS:
                 break
         return tuple(top), tuple(clusters)
+
+    async def most_reported(self, country: str, start: datetime, end: datetime) -> tuple[RepeatedIndicator, ...]:
+        """The values most reported in [start, end) (the dashboard's longer periods), with how
+        often the country's reports carried them before ``start``, as the weekly summary counts them."""
+        return tuple([_repeated(repeated, await self.store.history(country, repeated.kind, repeated.value, start))
+                      for repeated in await self.store.repeated_values(country, start, end)])
 
     async def regional(self, countries: Sequence[str], week: Week, made_at: datetime) -> RegionalSummary:
         return RegionalSummary(week, made_at, tuple([await self.country(c, week, made_at) for c in countries]))

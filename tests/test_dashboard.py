@@ -187,11 +187,30 @@ async def test_a_moderators_queue_holds_only_their_countrys_undecided_reports(si
         queue = await client.get("/queue")
         assert queue.status_code == 200
         assert site.references["TH"] in queue.text and site.references["MY"] not in queue.text
+        assert "<td>new</td>" in queue.text  # the state in words (STATUS_LABELS), not its code
         assert (await client.get("/queue?country=MY")).status_code == 404
         for odd in ("²", "-5", "9" * 30, "1e3"):  # a forged page number is the first page, not an error
             assert (await client.get("/queue", params={"from": odd})).status_code == 200
     async with signed_in(site, MINISTRY_MY) as client:
         assert (await client.get("/queue")).status_code == 404  # no reports' words for ministries
+
+
+async def test_the_most_reported_values_over_longer_periods_in_the_viewers_countries(site: Site) -> None:
+    async with signed_in(site, MINISTRY_MY, **{"Accept-Language": "en"}) as client:
+        overview = await client.get("/overview")
+        assert "/indicators?country=MY&amp;weeks=12" in overview.text
+        for weeks, span in (("4", "2026-W45 – 2026-W48"), ("12", "2026-W37 – 2026-W48"), ("7", "2026-W48"),
+                            ("²", "2026-W48")):  # a period not offered is this week
+            page = await client.get("/indicators", params={"country": "MY", "weeks": weeks})
+            assert page.status_code == 200 and f"Malaysia — {span}" in page.text, weeks
+            row = re.search(r"<code>\+60123456789</code></td><td class=\"n\">(\d+)</td>", page.text)
+            assert row is not None and row.group(1) == "2", weeks  # both Malaysian reports carry it
+            assert "pindahkan" not in page.text and "Somchai" not in page.text
+        assert (await client.get("/indicators?country=TH")).status_code == 404
+    async with signed_in(site, MOD_TH, **{"Accept-Language": "en"}) as client:
+        page = await client.get("/indicators?weeks=4")
+        assert "Thailand — 2026-W45 – 2026-W48" in page.text and "+60123456789" not in page.text
+        assert "None in these weeks." in page.text  # one Thai report: nothing reported twice
 
 
 async def test_a_ministry_viewer_downloads_their_countrys_weekly_files_and_no_others(site: Site) -> None:

@@ -68,6 +68,21 @@ async def test_the_figures_of_a_known_week(database: SQLDatabase) -> None:
     )
 
 
+async def test_the_most_reported_values_over_two_weeks_count_both_and_nothing_before(database: SQLDatabase) -> None:
+    builder = SummaryBuilder(SummaryStore(database))
+    start, end = W47.previous().bounds("Asia/Bangkok")[0], W47.bounds("Asia/Bangkok")[1]
+    assert await builder.most_reported("TH", start, end) == (
+        # The phone's report of the 10th is now inside the period: four reports, none before it.
+        RepeatedIndicator("phone", PHONE, 4, 0, bangkok(10, 9), bangkok(22, 23, 30)),
+        RepeatedIndicator("url", SLOT, 3, 0, bangkok(18, 9), bangkok(20, 9)),
+        RepeatedIndicator("url", URL, 2, 0, bangkok(16, 0, 30), bangkok(16, 10)),
+    )
+    # Over the week alone, as the weekly summary counts it.
+    week = await builder.most_reported("TH", *W47.bounds("Asia/Bangkok"))
+    summary = await builder.country("TH", W47, datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    assert week == summary.top_indicators
+
+
 async def test_the_message_is_in_the_readers_language_and_defanged(database: SQLDatabase) -> None:
     summary = await SummaryBuilder(SummaryStore(database)).country("TH", W47, datetime.now(UTC))
     catalogs = Catalogs()
