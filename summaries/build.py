@@ -46,7 +46,7 @@ def _counts(tallies: Iterable[Tally], key: str) -> tuple[Count, ...]:
     last_week: Counter[str] = Counter()
     for tally in tallies:
         value = getattr(tally, key) or "und"
-        (this_week if tally.day >= 7 else last_week)[value] += tally.reports
+        (this_week if tally.this_week else last_week)[value] += tally.reports
     keys = sorted(set(this_week) | set(last_week), key=lambda k: (-this_week[k], -last_week[k], k))
     return tuple(Count(k, this_week[k], last_week[k]) for k in keys)
 
@@ -68,7 +68,7 @@ def _money(amounts: Iterable[Money]) -> tuple[MoneyLost, ...]:
 def _decisions(tallies: Sequence[Tally], seconds: Sequence[int]) -> Decisions:
     states: Counter[str] = Counter()
     for tally in tallies:
-        if tally.day >= 7:
+        if tally.this_week:
             states[tally.status] += tally.reports
     return Decisions(
         confirmed=states[ReportStatus.CONFIRMED.value],
@@ -92,10 +92,8 @@ class SummaryBuilder:
         time_zone = TIME_ZONES[country]
         days = day_starts(week, time_zone)
         start, end = days[7], days[14]
-        tallies = await self.store.tallies(country, days)
-        daily = [0] * 14
-        for tally in tallies:
-            daily[tally.day] += tally.reports
+        tallies = await self.store.tallies(country, days[0], start, end)
+        daily = await self.store.received_per_period(country, days)  # 14 local days, last week's first
         seconds = await self.store.decision_seconds(country, start, end)
         losses = await self.store.losses(country, start, end)
         top, clusters = await self._repeats(country, start, end)
