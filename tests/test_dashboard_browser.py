@@ -56,6 +56,11 @@ async def test_a_ministry_viewer_signs_in_on_a_phone_and_sees_their_countrys_wee
         widths = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], widths
         await page.screenshot(folder / "overview-phone-ms.png")
+        await page.open(f"{site.base}/indicators?weeks=12&lang=ms")
+        assert "+60123456789" in await page.evaluate("document.body.innerText")
+        widths = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], widths
+        await page.screenshot(folder / "indicators-phone-ms.png")
         await page.resize(*DESKTOP)
         await page.open(f"{site.base}/overview?lang=ms")
         await page.screenshot(folder / "overview-desktop-ms.png")
