@@ -90,8 +90,9 @@ class PrivacyStore:
         # Fingerprints are made of the words: without them a report is compared by its indicators.
         tx.execute(f"DELETE FROM report_fingerprints WHERE report_id IN {where}", ids)
         tx.execute(f"DELETE FROM report_bands WHERE report_id IN {where}", ids)
+        # The amount as typed may name someone ("RM500 to my cousin Ali"); the parsed amount stays.
         tx.execute("UPDATE reports SET reporter_id = NULL, category_explanation = NULL, followup_message_id = NULL,"
-                   f" deidentified_at = ? WHERE id IN {where}", (to_text(now), *ids))
+                   f" loss_amount = NULL, deidentified_at = ? WHERE id IN {where}", (to_text(now), *ids))
 
     def delete(self, tx: Transaction, report_ids: Sequence[int]) -> None:
         if not report_ids:

@@ -210,7 +210,9 @@ class ReportStore:
             " language_confidence = ?, category = ?, category_reason = ?, platform = ?, money_lost = ?,"
             " loss_amount = ?, followup_step = ?, followup_message_id = ?, last_message_at = ?,"
             " followup_deadline = ?, completed_at = ?, scam_type = ?, category_explanation = ?, keep_on_file = ?,"
-            " loss_value = ?, loss_currency = ? WHERE id = ?",
+            # A de-identified report has no typed amount left to parse: its parsed one is kept.
+            " loss_value = CASE WHEN deidentified_at IS NULL THEN ? ELSE loss_value END,"
+            " loss_currency = CASE WHEN deidentified_at IS NULL THEN ? ELSE loss_currency END WHERE id = ?",
             (report.reference, *self._mutable(report), report.id),
         )
         tx.execute(

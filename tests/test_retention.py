@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from harmline.reports.model import Attachment, ImageText, Origin
 from harmline.services.retention import Retention
 from harmline.settings import Settings, parse_settings
 from harmline.summaries.build import SummaryBuilder
+from harmline.summaries.figures import MoneyLost
 from harmline.summaries.week import Week
 from tests.backends import read_directly, storage_toml
 from tests.conftest import Clock, config
@@ -79,7 +82,7 @@ def _everything_stored(path: str) -> str:
 
 async def _figures(h: Harness) -> tuple[Any, ...]:
     summary = await SummaryBuilder(h.store.summaries).country("MY", WEEK, h.clock())
-    return (summary.received, summary.categories, summary.languages,
+    return (summary.received, summary.categories, summary.languages, summary.money,
             [(i.kind, i.value, i.reports) for i in summary.top_indicators])
 
 
@@ -87,9 +90,14 @@ async def test_reports_are_deidentified_after_n_days_and_deleted_after_m_with_fi
         harness: Harness, clock: Clock, tmp_path: Path) -> None:
     h, settings = harness, harness.settings
     references = await _three_reports(h, clock)
+    # One citizen named someone in the amount they typed; the amount counts in the summary.
+    lost = await h.reports.find(references[0])
+    assert lost is not None
+    await h.database.run(lambda tx: h.store.reports.update_report(
+        tx, replace(lost, money_lost=True, loss_amount=f"RM500 kepada {PLANTED[0]}")))
     retention = Retention(h.store, settings, clock)
     figures = await _figures(h)
-    assert figures[0] == 3
+    assert figures[0] == 3 and figures[3] == (MoneyLost("MYR", 1, Decimal(500), Decimal(500)),)
     database_path = tmp_path / "harmline.db"  # the file, or on the PostgreSQL leg the database standing for it
     assert PLANTED[0] in _everything_stored(str(database_path))
 
@@ -111,7 +119,11 @@ async def test_reports_are_deidentified_after_n_days_and_deleted_after_m_with_fi
     assert await h.reports.reporter(301) is None  # no report links to them any more
     history = await h.reports.indicator_history("phone", "+60123456789")
     assert history.reports == 3  # /check still answers
-    assert await _figures(h) == figures  # the week's summary is unchanged
+    assert await _figures(h) == figures  # the week's summary is unchanged, the amount lost included
+    again = await h.reports.find(references[0])  # a de-identified report written again keeps its amount
+    assert again is not None and again.loss_amount is None
+    await h.database.run(lambda tx: h.store.reports.update_report(tx, again))
+    assert await _figures(h) == figures
     assert (await h.store.moderation.find_text("Somchai", ["MY"])).total == 0
 
     clock.advance(timedelta(days=60).total_seconds())
