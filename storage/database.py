@@ -151,10 +151,7 @@ class Database(GroupCommit["SQLiteTransaction"]):
 
 def apply_migration(tx: Transaction, *, version: int, migration: Migration) -> None:
     """One migration's statements and its row in schema_migrations, in one transaction."""
-    for statement in migration.statements:
-        tx.execute(statement)
-    if migration.then is not None:
-        migration.then(tx)
+    migration.apply(tx)
     tx.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)",
                (version, migration.name))
 

@@ -26,6 +26,13 @@ class Migration:
     # Run after the statements, in the same transaction: data SQL cannot compute (a parse in Python).
     then: Callable[[Transaction], None] | None = None
 
+    def apply(self, tx: Transaction) -> None:
+        """The statements, then the Python step, inside the caller's transaction."""
+        for statement in self.statements:
+            tx.execute(statement)
+        if self.then is not None:
+            self.then(tx)
+
 
 def several_processes(integer: str) -> Migration:
     """The same on both backends but for the integer type (SQLite's INTEGER, PostgreSQL's BIGINT)."""

@@ -233,10 +233,7 @@ def _apply_if_new(tx: Transaction, *, version: int, migration: Migration) -> boo
     tx.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
     if tx.fetch_one("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)) is not None:
         return False  # another process applied it while this one waited for the lock
-    for statement in migration.statements:
-        tx.execute(statement)
-    if migration.then is not None:
-        migration.then(tx)
+    migration.apply(tx)
     tx.execute("INSERT INTO schema_migrations (version, name, applied_at)"
                " VALUES (?, ?, CAST(CURRENT_TIMESTAMP AS TEXT))", (version, migration.name))
     return True

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from harmline.demo.botapi_server import FakeUser, SentMessage
 from harmline.demo.environment import CONTACT_CHAT_ID, LocalDeployment
@@ -80,10 +79,7 @@ async def test_opt_out_a_first_report_tells_who_receives_it_and_kept_on_file_goe
 
 
 async def test_ask_a_report_is_forwarded_only_once_the_citizen_agrees(tmp_path: Path) -> None:
-    def asking(document: dict[str, Any]) -> dict[str, Any]:
-        return {**document, "privacy": {"consent": "ask"}}
-
-    async with LocalDeployment(str(tmp_path / "harmline.db"), config=asking) as local:
+    async with LocalDeployment(str(tmp_path / "harmline.db"), privacy={"consent": "ask"}) as local:
         citizen = local.server.user(7302, "Tan", language_code="en")
         citizen.send_text("/start")
         welcome = await local.server.wait_for(lambda m: m.chat_id == citizen.id)
@@ -136,10 +132,7 @@ async def test_a_report_kept_on_file_is_not_counted_in_summaries_and_agreeing_ag
 
 
 async def test_none_offers_no_choice_and_forwards(tmp_path: Path) -> None:
-    def always(document: dict[str, Any]) -> dict[str, Any]:
-        return {**document, "privacy": {"consent": "none"}}
-
-    async with LocalDeployment(str(tmp_path / "harmline.db"), config=always) as local:
+    async with LocalDeployment(str(tmp_path / "harmline.db"), privacy={"consent": "none"}) as local:
         citizen = local.server.user(7304, "Wong", language_code="en")
         citizen.send_text("Fake bank SMS: verify at bit.ly/mbb-verify or your account is closed")
         [ack] = await local.server.wait_for_messages(citizen.id, 1)

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -259,11 +258,8 @@ async def test_harmline_run_serves_the_dashboard_beside_the_bot_when_asked(tmp_p
     """[dashboard] with_bot: the bot's own process serves the pages (started in post_init, stopped
     in post_shutdown); a report the bot just took is on the moderator's queue and page."""
     port = free_port()
-
-    def config(document: dict[str, Any]) -> dict[str, Any]:
-        return {**moderation_config(document), "dashboard": {"port": port, "with_bot": True}}
-
-    deployment = LocalDeployment(str(tmp_path / "harmline.db"), config=config)
+    deployment = LocalDeployment(str(tmp_path / "harmline.db"), config=moderation_config,
+                                 dashboard={"port": port, "with_bot": True})
     deployment.server.make_forum(MODERATORS_GROUP)
     async with deployment:
         citizen = deployment.server.user(8801, "Mei", language_code="en")
